@@ -1,0 +1,84 @@
+//! The shell: header, navigation between the views, the hash router and the error banner.
+
+mod pages;
+mod panic;
+
+pub use panic::{install_panic_hook, show_error_banner};
+
+use crate::route::Route;
+use crate::views::GcnView;
+use leptos::prelude::*;
+use pages::{AttentionOverview, Home, NotFound, RnnOverview};
+
+/// The route named by the page's current `location.hash` (`None` if it names no page).
+fn current_route() -> Option<Route> {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    Route::parse(&hash)
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let route = RwSignal::new(current_route());
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        route.set(current_route());
+    });
+    on_cleanup(move || listener.remove());
+    Effect::new(move |_| {
+        let title = match route.get() {
+            Some(Route::Home) | None => {
+                "nnviz — RNNs, attention and GNNs, computed live".to_string()
+            }
+            Some(r) => format!("{} · nnviz", r.label()),
+        };
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&title);
+        }
+    });
+
+    let nav = Route::ALL
+        .into_iter()
+        .map(|r| {
+            let active = move || route.get() == Some(r);
+            view! {
+                <a href=r.href() class:active=active
+                    aria-current=move || if active() { Some("page") } else { None }>
+                    {r.label()}
+                </a>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <header class="site-header">
+            <a class="brand" href="#/">"nnviz"</a>
+            <span class="tagline">"Recurrent nets, attention and graph networks — every formula computed live"</span>
+            <nav aria-label="views">{nav}</nav>
+        </header>
+        <main id="content">
+            {move || match route.get() {
+                Some(Route::Home) => view! { <Home/> }.into_any(),
+                Some(Route::Rnn) => view! { <RnnOverview/> }.into_any(),
+                Some(Route::Attention) => view! { <AttentionOverview/> }.into_any(),
+                Some(Route::Gcn) => view! { <GcnView/> }.into_any(),
+                None => view! { <NotFound/> }.into_any(),
+            }}
+        </main>
+        <footer class="site-footer">
+            "nnviz · f64 engine on nalgebra · notation of the course decks"
+        </footer>
+    }
+}
+
+/// Mounts the app on the page, replacing the static "Loading…" note.
+pub fn mount() {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("loading"))
+    {
+        el.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}

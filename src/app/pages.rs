@@ -1,0 +1,132 @@
+//! Static pages of the shell: home, the overviews of the views still being built, not-found.
+//! They hold no numbers; every number in nnviz comes from the engine.
+
+use crate::route::Route;
+use leptos::prelude::*;
+
+/// The landing page: what each view teaches.
+#[component]
+pub fn Home() -> impl IntoView {
+    let cards = [
+        (
+            Route::Rnn,
+            "Recurrent networks",
+            "Unroll an RNN and an LSTM step by step: hidden state, the forget, input and output \
+             gates, the cell state C_t — then run backpropagation through time and watch \
+             gradients vanish or explode, and what clipping and truncation do about it.",
+        ),
+        (
+            Route::Attention,
+            "Attention",
+            "From token embeddings to Q, K and V, the scores QKᵀ, the scaling by √d_k, causal and \
+             padding masks, softmax weights as heatmaps, multi-head and cross-attention, \
+             positional encodings — and a tiny model trained live until its heads specialise.",
+        ),
+        (
+            Route::Gcn,
+            "Graph convolutional networks",
+            "Edit a graph and see its adjacency A, degrees D, the normalized adjacency \
+             D^-½AD^-½ and the Laplacian I − D^-½AD^-½ respond; message passing step by step, \
+             the spectrum in [0, 2], graph Fourier transforms and attention over neighbours.",
+        ),
+    ];
+    view! {
+        <section class="home">
+            <h1>"See every number of the lecture computed live"</h1>
+            <p class="lede">
+                "nnviz is an interactive companion to the course decks on recurrent networks,
+                attention and graph neural networks. Change the example and every matrix,
+                gradient and formula is recomputed in your browser — nothing is pre-rendered."
+            </p>
+            <div class="cards">
+                {cards
+                    .into_iter()
+                    .map(|(r, title, text)| {
+                        view! {
+                            <a class="card" href=r.href() data-route=r.label()>
+                                <h2>{title}</h2>
+                                <p>{text}</p>
+                                <span class="card-go">"Open " {r.label()} " →"</span>
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// The recurrent-networks page: the decks' equations while the interactive view is built.
+#[component]
+pub fn RnnOverview() -> impl IntoView {
+    view! {
+        <section class="view rnn-view">
+            <header class="view-header">
+                <h1>"Recurrent networks and LSTMs"</h1>
+                <p class="lede">"The equations this view animates, in the notation of the slides (seed 001)."</p>
+            </header>
+            <div class="panel equations">
+                <h2>"Vanilla RNN"</h2>
+                <math display="block">
+                    <msubsup><mi>"z"</mi><mi>"h"</mi><mrow><mo>"("</mo><mi>"t"</mi><mo>")"</mo></mrow></msubsup>
+                    <mo>"="</mo>
+                    <msub><mi>"W"</mi><mrow><mi>"h"</mi><mi>"x"</mi></mrow></msub>
+                    <msup><mi>"x"</mi><mrow><mo>"("</mo><mi>"t"</mi><mo>")"</mo></mrow></msup>
+                    <mo>"+"</mo>
+                    <msub><mi>"W"</mi><mrow><mi>"h"</mi><mi>"h"</mi></mrow></msub>
+                    <msup><mi>"h"</mi><mrow><mo>"("</mo><mi>"t"</mi><mo>"−"</mo><mn>"1"</mn><mo>")"</mo></mrow></msup>
+                    <mo>"+"</mo>
+                    <msub><mi>"b"</mi><mi>"h"</mi></msub>
+                </math>
+                <h2>"LSTM cell state"</h2>
+                <math display="block">
+                    <msub><mi>"C"</mi><mi>"t"</mi></msub><mo>"="</mo>
+                    <msub><mi>"f"</mi><mi>"t"</mi></msub><mo>"⊙"</mo>
+                    <msub><mi>"C"</mi><mrow><mi>"t"</mi><mo>"−"</mo><mn>"1"</mn></mrow></msub>
+                    <mo>"+"</mo>
+                    <msub><mi>"i"</mi><mi>"t"</mi></msub><mo>"⊙"</mo><msub><mi>"g"</mi><mi>"t"</mi></msub>
+                </math>
+                <p class="status-note">
+                    "The interactive unrolled network, gate heatmaps and backpropagation-through-time
+                    panel are being built (issue #4). The GCN view already computes everything live."
+                </p>
+            </div>
+        </section>
+    }
+}
+
+/// The attention page: the decks' equations while the interactive view is built.
+#[component]
+pub fn AttentionOverview() -> impl IntoView {
+    view! {
+        <section class="view attention-view">
+            <header class="view-header">
+                <h1>"Attention and Transformers"</h1>
+                <p class="lede">"The equation this view takes apart, as on the slides (seeds 000, 002, 003)."</p>
+            </header>
+            <div class="panel equations">
+                <math display="block">
+                    <mtext>"Attention"</mtext><mo>"("</mo><mi>"Q"</mi><mo>","</mo><mi>"K"</mi><mo>","</mo><mi>"V"</mi><mo>")"</mo>
+                    <mo>"="</mo><mtext>"softmax"</mtext>
+                    <mrow><mo>"("</mo><mfrac><mrow><mi>"Q"</mi><msup><mi>"K"</mi><mi>"T"</mi></msup></mrow><msqrt><msub><mi>"d"</mi><mi>"k"</mi></msub></msqrt></mfrac><mo>")"</mo></mrow>
+                    <mi>"V"</mi>
+                </math>
+                <p class="status-note">
+                    "The interactive pipeline — Q, K, V, scores, masks, softmax heatmaps, multi-head
+                    and cross-attention — is being built (issue #5)."
+                </p>
+            </div>
+        </section>
+    }
+}
+
+/// Shown for a hash that names no page.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="view not-found">
+            <h1>"No such page"</h1>
+            <p>"This address names no nnviz view. " <a href=Route::Home.href()>"Go to the start page"</a> "."</p>
+        </section>
+    }
+}

@@ -1,0 +1,179 @@
+//! The normalized Laplacian L = I − D^-½ A D^-½ (seed 001) and the trace of all the graph
+//! matrices a student sees on the GCN slides.
+//!
+//! **Degree-0 convention** (Chung, *Spectral Graph Theory*): L_ii = 1 when d_i > 0 and 0 when
+//! d_i = 0. Together with P's zero row (see [`super::adjacency`]) an isolated node contributes
+//! an eigenvalue 0 — it is a connected component of its own — and nothing is NaN or ∞.
+
+use super::super::{Mat, Result, Vector};
+use super::adjacency::{degrees, inv_sqrt_degrees, normalized_adjacency};
+
+/// L = I' − D^-½ A D^-½ where I'_ii = 1 if d_i > 0 else 0 (module doc). Validates `a`.
+pub fn normalized_laplacian(a: &Mat) -> Result<Mat> {
+    let p = normalized_adjacency(a)?;
+    let d = degrees(a);
+    Ok(Mat::from_fn(a.nrows(), a.ncols(), |i, j| {
+        let id = if i == j && d[i] > 0.0 { 1.0 } else { 0.0 };
+        id - p[(i, j)]
+    }))
+}
+
+/// Every matrix on the deck's GCN slides for one graph, computed once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphMatricesTrace {
+    /// Adjacency A (as given, possibly with self-loops).
+    pub a: Mat,
+    /// Degrees d_i = Σ_j A_ij.
+    pub degrees: Vector,
+    /// Degree matrix D = diag(d).
+    pub d: Mat,
+    /// d_i^-½ (0 for isolated nodes).
+    pub d_inv_sqrt: Vector,
+    /// Normalized adjacency P = D^-½ A D^-½.
+    pub p: Mat,
+    /// Normalized Laplacian L = I − D^-½ A D^-½.
+    pub l: Mat,
+}
+
+/// Computes A, d, D, D^-½, P and L for adjacency `a`. Fails on an invalid adjacency.
+pub fn graph_matrices(a: &Mat) -> Result<GraphMatricesTrace> {
+    let p = normalized_adjacency(a)?;
+    let l = normalized_laplacian(a)?;
+    let degrees = degrees(a);
+    Ok(GraphMatricesTrace {
+        a: a.clone(),
+        d: Mat::from_diagonal(&degrees),
+        d_inv_sqrt: inv_sqrt_degrees(&degrees),
+        degrees,
+        p,
+        l,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The 6-node graph of seed 001 ("Graph Convolutional Networks", Kipf 2016 slides).
+    fn seed_001() -> Mat {
+        Mat::from_row_slice(
+            6,
+            6,
+            &[
+                0., 1., 1., 1., 0., 0., //
+                1., 0., 1., 0., 0., 0., //
+                1., 1., 0., 0., 1., 1., //
+                1., 0., 0., 0., 0., 0., //
+                0., 0., 1., 0., 0., 1., //
+                0., 0., 1., 0., 1., 0., //
+            ],
+        )
+    }
+
+    fn r(x: f64) -> f64 {
+        x.sqrt()
+    }
+
+    #[test]
+    fn seed_001_degree_matrix() {
+        let t = graph_matrices(&seed_001()).unwrap();
+        // Deck: D = diag(3, 2, 4, 1, 2, 2).
+        assert_eq!(t.degrees.as_slice(), &[3., 2., 4., 1., 2., 2.]);
+        assert_eq!(
+            t.d,
+            Mat::from_diagonal(&Vector::from_vec(vec![3., 2., 4., 1., 2., 2.]))
+        );
+    }
+
+    /// The deck's P, written exactly as on the slide: P_ij = 1/(√d_i·√d_j) on edges.
+    fn deck_p() -> Mat {
+        let z = 0.0;
+        Mat::from_row_slice(
+            6,
+            6,
+            &[
+                z,
+                1. / (r(3.) * r(2.)),
+                1. / (r(3.) * r(4.)),
+                1. / (r(3.) * r(1.)),
+                z,
+                z, //
+                1. / (r(3.) * r(2.)),
+                z,
+                1. / (r(2.) * r(4.)),
+                z,
+                z,
+                z, //
+                1. / (r(3.) * r(4.)),
+                1. / (r(2.) * r(4.)),
+                z,
+                z,
+                1. / (r(4.) * r(2.)),
+                1. / (r(4.) * r(2.)), //
+                1. / (r(3.) * r(1.)),
+                z,
+                z,
+                z,
+                z,
+                z, //
+                z,
+                z,
+                1. / (r(4.) * r(2.)),
+                z,
+                z,
+                1. / (r(2.) * r(2.)), //
+                z,
+                z,
+                1. / (r(4.) * r(2.)),
+                z,
+                1. / (r(2.) * r(2.)),
+                z, //
+            ],
+        )
+    }
+
+    #[test]
+    fn seed_001_normalized_adjacency_entry_by_entry() {
+        let t = graph_matrices(&seed_001()).unwrap();
+        let want = deck_p();
+        for i in 0..6 {
+            for j in 0..6 {
+                assert!(
+                    (t.p[(i, j)] - want[(i, j)]).abs() <= 1e-15,
+                    "P[{i},{j}] = {} but the deck says {}",
+                    t.p[(i, j)],
+                    want[(i, j)]
+                );
+            }
+        }
+        // Spot values: 1/(√3·√2) = 0.408248..., 1/(√2·√2) = 1/2.
+        assert!((t.p[(0, 1)] - 0.408_248_290_463_863).abs() < 1e-14);
+        assert!((t.p[(4, 5)] - 0.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn seed_001_laplacian_entry_by_entry() {
+        let t = graph_matrices(&seed_001()).unwrap();
+        // Deck: L = I − P, with −1/(√d_i·√d_j) off the diagonal and 1 on it.
+        let want = Mat::identity(6, 6) - deck_p();
+        for i in 0..6 {
+            for j in 0..6 {
+                assert!(
+                    (t.l[(i, j)] - want[(i, j)]).abs() <= 1e-15,
+                    "L[{i},{j}] = {} but the deck says {}",
+                    t.l[(i, j)],
+                    want[(i, j)]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn isolated_node_has_zero_laplacian_row() {
+        let a = Mat::from_row_slice(3, 3, &[0., 1., 0., 1., 0., 0., 0., 0., 0.]);
+        let l = normalized_laplacian(&a).unwrap();
+        assert_eq!(l[(0, 0)], 1.0);
+        assert_eq!(l[(2, 2)], 0.0);
+        assert!(l.iter().all(|v| v.is_finite()));
+    }
+}

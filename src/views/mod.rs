@@ -1,0 +1,6 @@
+//! The three teaching views. Views are wiring only: they turn engine traces into widget props
+//! and never do matrix arithmetic themselves.
+
+pub mod gcn;
+
+pub use gcn::GcnView;

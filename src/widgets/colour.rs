@@ -1,0 +1,106 @@
+//! Colour scales. The diverging scale is ColorBrewer's RdBu (7 classes), which is safe for the
+//! common forms of colour blindness: negative values red, zero near-white, positive blue.
+
+/// ColorBrewer RdBu, from −1 (red) through 0 (light grey) to +1 (blue).
+const RDBU: [(u8, u8, u8); 7] = [
+    (0xb2, 0x18, 0x2b),
+    (0xef, 0x8a, 0x62),
+    (0xfd, 0xdb, 0xc7),
+    (0xf7, 0xf7, 0xf7),
+    (0xd1, 0xe5, 0xf0),
+    (0x67, 0xa9, 0xcf),
+    (0x21, 0x66, 0xac),
+];
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// CSS form, `#rrggbb`.
+    pub fn css(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+
+    /// Relative luminance (WCAG), 0 = black, 1 = white.
+    pub fn luminance(self) -> f64 {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.040_45 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(self.0) + 0.7152 * lin(self.1) + 0.0722 * lin(self.2)
+    }
+
+    /// Black or white, whichever reads better on this colour.
+    pub fn text_colour(self) -> &'static str {
+        if self.luminance() > 0.35 {
+            "#111"
+        } else {
+            "#fff"
+        }
+    }
+}
+
+/// Diverging colour for `v` on a scale symmetric around 0 with half-range `max_abs`.
+/// Values beyond the range are clamped; NaN is drawn magenta so it cannot hide.
+pub fn diverging(v: f64, max_abs: f64) -> Rgb {
+    if !v.is_finite() {
+        return Rgb(0xff, 0x00, 0xff);
+    }
+    let t = if max_abs > 0.0 {
+        (v / max_abs).clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    // Map t ∈ [−1, 1] onto the 6 segments between the 7 stops.
+    let x = (t + 1.0) * 3.0;
+    let k = (x.floor() as usize).min(5);
+    let f = x - k as f64;
+    let (a, b) = (RDBU[k], RDBU[k + 1]);
+    let mix = |p: u8, q: u8| (f64::from(p) + (f64::from(q) - f64::from(p)) * f).round() as u8;
+    Rgb(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// The largest |v| over finite values (0 for an empty or all-zero input): the half-range
+/// that makes a matrix's own extremes the ends of the scale.
+pub fn max_abs<'a>(values: impl IntoIterator<Item = &'a f64>) -> f64 {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0, |m, v| m.max(v.abs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ends_and_middle_are_the_palette_stops() {
+        assert_eq!(diverging(-1.0, 1.0), Rgb(0xb2, 0x18, 0x2b));
+        assert_eq!(diverging(0.0, 1.0), Rgb(0xf7, 0xf7, 0xf7));
+        assert_eq!(diverging(1.0, 1.0), Rgb(0x21, 0x66, 0xac));
+        assert_eq!(diverging(5.0, 1.0), diverging(1.0, 1.0), "clamped");
+        assert_eq!(
+            diverging(3.0, 0.0),
+            diverging(0.0, 1.0),
+            "degenerate range is neutral"
+        );
+        assert_eq!(diverging(f64::NAN, 1.0).css(), "#ff00ff");
+    }
+
+    #[test]
+    fn text_stays_readable() {
+        assert_eq!(diverging(1.0, 1.0).text_colour(), "#fff");
+        assert_eq!(diverging(0.0, 1.0).text_colour(), "#111");
+    }
+
+    #[test]
+    fn max_abs_ignores_non_finite() {
+        assert_eq!(max_abs(&[1.0, -3.0, f64::NAN]), 3.0);
+        assert_eq!(max_abs(&[]), 0.0);
+    }
+}

@@ -1,0 +1,185 @@
+//! A labelled matrix heatmap in SVG: one coloured cell per entry with its value written in it
+//! (when cells are large enough), row and column labels, a hover tooltip with the full value,
+//! and a colour legend. Cells carry `data-row`, `data-col` and `data-value` so browser tests
+//! can read exactly what is drawn.
+
+use super::colour::{diverging, max_abs};
+use super::format::fmt_num;
+use crate::engine::Mat;
+use leptos::prelude::*;
+
+/// Largest cell edge, in SVG units.
+const MAX_CELL: f64 = 46.0;
+/// Width the whole grid aims for when the matrix is large.
+const GRID_BUDGET: f64 = 440.0;
+/// Below this edge length the numbers no longer fit and only colours are drawn.
+const MIN_CELL_FOR_TEXT: f64 = 30.0;
+/// Room for the labels on the left and on top.
+const LABEL: f64 = 24.0;
+
+/// Edge length of one cell for an `n`-wide matrix.
+pub fn cell_size(n: usize) -> f64 {
+    if n == 0 {
+        MAX_CELL
+    } else {
+        (GRID_BUDGET / n as f64).clamp(4.0, MAX_CELL)
+    }
+}
+
+/// A matrix drawn as a heatmap with numbers.
+#[component]
+pub fn Heatmap(
+    /// Short machine-readable name, set as `data-matrix` (e.g. "P").
+    #[prop(into)]
+    name: String,
+    /// The matrix drawn, one cell per entry.
+    #[prop(into)]
+    values: Signal<Mat>,
+    /// Labels of the rows (left), one per row.
+    #[prop(into)]
+    row_labels: Signal<Vec<String>>,
+    /// Labels of the columns (top), one per column.
+    #[prop(into)]
+    col_labels: Signal<Vec<String>>,
+    /// Index whose row and column are emphasised (e.g. the selected node).
+    #[prop(optional, into)]
+    highlight: MaybeProp<usize>,
+    /// The (row, col) entry shown in the formula, outlined.
+    #[prop(optional, into)]
+    focus: MaybeProp<(usize, usize)>,
+    /// Called with (row, col) when the pointer enters a cell or it gets keyboard focus.
+    #[prop(optional)]
+    on_hover: Option<Callback<(usize, usize)>>,
+    /// Decimals shown in the cells.
+    #[prop(default = 3)]
+    digits: usize,
+    /// Caption above the matrix, typically its formula in MathML.
+    children: Children,
+) -> impl IntoView {
+    let name_attr = name.clone();
+    let grad_id = format!("grad-{name}");
+    let grad_url = format!("url(#{grad_id})");
+    let scale = Memo::new(move |_| values.with(|m| max_abs(m.iter())));
+    let dims = Memo::new(move |_| values.with(|m| (m.nrows(), m.ncols())));
+
+    let cells = move || {
+        let name = name.clone();
+        values.with(|m| {
+            let (rows, cols) = (m.nrows(), m.ncols());
+            let cs = cell_size(rows.max(cols));
+            let rl = row_labels.get();
+            let cl = col_labels.get();
+            let s = scale.get();
+            let mut out = Vec::with_capacity(rows * cols);
+            for i in 0..rows {
+                for j in 0..cols {
+                    let v = m[(i, j)];
+                    let c = diverging(v, s);
+                    let (x, y) = (LABEL + j as f64 * cs, LABEL + i as f64 * cs);
+                    let tip = format!(
+                        "{name}[{}, {}] = {}",
+                        rl.get(i).map_or("?", String::as_str),
+                        cl.get(j).map_or("?", String::as_str),
+                        fmt_num(v, 6)
+                    );
+                    let text = (cs >= MIN_CELL_FOR_TEXT).then(|| {
+                        view! {
+                            <text x=x + cs / 2.0 y=y + cs / 2.0 fill=c.text_colour()
+                                text-anchor="middle" dominant-baseline="central" class="cell-text">
+                                {fmt_num(v, digits)}
+                            </text>
+                        }
+                    });
+                    let hl = move || {
+                        let h = highlight.get();
+                        h == Some(i) || h == Some(j)
+                    };
+                    let focused = move || focus.get() == Some((i, j));
+                    out.push(view! {
+                        <g class="cell" class:hl=hl class:focus=focused
+                            data-row=i data-col=j data-value=v.to_string()
+                            on:mouseenter=move |_| { if let Some(cb) = on_hover { cb.run((i, j)) } }
+                            on:click=move |_| { if let Some(cb) = on_hover { cb.run((i, j)) } }>
+                            <rect x=x y=y width=cs height=cs fill=c.css()></rect>
+                            {text}
+                            <title>{tip}</title>
+                        </g>
+                    });
+                }
+            }
+            out
+        })
+    };
+    let labels = move || {
+        let (rows, cols) = dims.get();
+        let cs = cell_size(rows.max(cols));
+        let rl = row_labels.get();
+        let cl = col_labels.get();
+        let show = cs >= 12.0;
+        let row_views = (0..rows).filter(|_| show).map(|i| {
+            let hl = move || highlight.get() == Some(i);
+            view! {
+                <text class="axis-label" class:hl=hl x=LABEL - 6.0 y=LABEL + (i as f64 + 0.5) * cs
+                    text-anchor="end" dominant-baseline="central">
+                    {rl.get(i).cloned().unwrap_or_default()}
+                </text>
+            }
+        });
+        let col_views = (0..cols).filter(|_| show).map(|j| {
+            let hl = move || highlight.get() == Some(j);
+            view! {
+                <text class="axis-label" class:hl=hl x=LABEL + (j as f64 + 0.5) * cs y=LABEL - 7.0
+                    text-anchor="middle">
+                    {cl.get(j).cloned().unwrap_or_default()}
+                </text>
+            }
+        });
+        (row_views.collect_view(), col_views.collect_view())
+    };
+    let size = move || {
+        let (rows, cols) = dims.get();
+        let cs = cell_size(rows.max(cols));
+        (
+            LABEL + cols as f64 * cs + 2.0,
+            LABEL + rows as f64 * cs + 2.0,
+        )
+    };
+    let legend_w = 120.0;
+    view! {
+        <figure class="heatmap" data-matrix=name_attr>
+            <figcaption>{children()}</figcaption>
+            <svg class="heatmap-svg" role="img"
+                width=move || size().0 height=move || size().1
+                viewBox=move || format!("0 0 {} {}", size().0, size().1)>
+                {labels}
+                {cells}
+            </svg>
+            <div class="legend">
+                <span class="legend-end">{move || fmt_num(-scale.get(), 2)}</span>
+                <svg width=legend_w height="10" aria-hidden="true">
+                    <defs>
+                        <linearGradient id=grad_id.clone()>
+                            <stop offset="0%" stop-color=diverging(-1.0, 1.0).css()></stop>
+                            <stop offset="50%" stop-color=diverging(0.0, 1.0).css()></stop>
+                            <stop offset="100%" stop-color=diverging(1.0, 1.0).css()></stop>
+                        </linearGradient>
+                    </defs>
+                    <rect width=legend_w height="10" fill=grad_url.clone()></rect>
+                </svg>
+                <span class="legend-end">{move || fmt_num(scale.get(), 2)}</span>
+            </div>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_shrink_for_big_matrices_but_stay_visible() {
+        assert_eq!(cell_size(6), MAX_CELL);
+        assert!(cell_size(34) < MIN_CELL_FOR_TEXT);
+        assert!(cell_size(10_000) >= 4.0);
+    }
+}

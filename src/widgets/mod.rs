@@ -1,0 +1,11 @@
+//! Generic UI pieces. They know nothing of RNNs, attention or graphs as concepts: they draw
+//! matrices, node-link diagrams and formulas handed to them as props.
+
+pub mod colour;
+pub mod format;
+pub mod graph_canvas;
+pub mod heatmap;
+pub mod projection;
+
+pub use graph_canvas::GraphCanvas;
+pub use heatmap::Heatmap;
