@@ -31,9 +31,10 @@ fi
 
 wasm_opt_ok=$(wasm-opt --version 2>/dev/null | grep -c 'version 132' || true)
 if [ "$wasm_opt_ok" = 0 ] || [ ! -d node_modules/playwright-core ] \
-   || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+   || ! cmp -s package-lock.json node_modules/.nnviz-lock-stamp 2>/dev/null; then
   say "installing node tools (playwright-core, binaryen 132)"
   npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.nnviz-lock-stamp
 fi
 
 # trunk runs cargo offline (Trunk.toml): make sure every crate is downloaded first.

@@ -9,7 +9,7 @@ use crate::engine::Mat;
 use leptos::prelude::*;
 
 /// Largest cell edge, in SVG units.
-const MAX_CELL: f64 = 46.0;
+const MAX_CELL: f64 = 50.0;
 /// Width the whole grid aims for when the matrix is large.
 const GRID_BUDGET: f64 = 440.0;
 /// Below this edge length the numbers no longer fit and only colours are drawn.
