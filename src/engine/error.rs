@@ -46,6 +46,21 @@ pub enum EngineError {
         /// Column (0-based).
         col: usize,
     },
+    /// An iterative algorithm (eigen-decomposition, SVD) did not converge.
+    #[error("{what} did not converge")]
+    NoConvergence {
+        /// Which algorithm.
+        what: &'static str,
+    },
+    /// Shapes that must agree do not.
+    #[error("shape mismatch: {what}")]
+    Shape {
+        /// What was expected, in words.
+        what: String,
+    },
+    /// A value outside what the model accepts (e.g. an empty sequence).
+    #[error("invalid input: {0}")]
+    Invalid(String),
 }
 
 /// Engine result.

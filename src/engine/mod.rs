@@ -7,8 +7,15 @@
 //! Forward functions return named *trace* structs holding every intermediate a student should
 //! see; views render traces, they never do arithmetic themselves.
 
+pub mod clip;
 pub mod error;
 pub mod gcn;
+pub mod gradcheck;
+pub mod linalg;
+pub mod ops;
+pub mod params;
+pub mod rng;
+pub mod rnn;
 
 pub use error::{EngineError, Result};
 
