@@ -7,6 +7,7 @@
 //! Forward functions return named *trace* structs holding every intermediate a student should
 //! see; views render traces, they never do arithmetic themselves.
 
+pub mod attention;
 pub mod clip;
 pub mod error;
 pub mod gcn;

@@ -1,0 +1,64 @@
+//! Positional encodings (seed 003: "attention is permutation invariant, but language is not").
+//! Sinusoidal (Vaswani et al.): PE(pos, 2i) = sin(pos / base^(2i/d)),
+//! PE(pos, 2i+1) = cos(pos / base^(2i/d)), base = 10000 in the paper; or a learned matrix.
+
+use super::super::Mat;
+
+/// How positions are encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Positional {
+    /// No positional information (attention is then permutation-equivariant).
+    None,
+    /// The fixed sinusoidal encoding with the given base.
+    Sinusoidal {
+        /// The base (10000 in the paper).
+        base: f64,
+    },
+    /// A learned matrix (max_len × d_model); row p is added at position p.
+    Learned(Mat),
+}
+
+/// The sinusoidal PE matrix (n × d_model).
+pub fn sinusoidal(n: usize, d_model: usize, base: f64) -> Mat {
+    Mat::from_fn(n, d_model, |pos, j| {
+        let i2 = (j - j % 2) as f64;
+        let angle = pos as f64 / base.powf(i2 / d_model.max(1) as f64);
+        if j % 2 == 0 {
+            angle.sin()
+        } else {
+            angle.cos()
+        }
+    })
+}
+
+impl Positional {
+    /// The encoding for the first `n` positions (zeros for `None`; a learned matrix shorter
+    /// than `n` leaves later positions at zero).
+    pub fn matrix(&self, n: usize, d_model: usize) -> Mat {
+        match self {
+            Positional::None => Mat::zeros(n, d_model),
+            Positional::Sinusoidal { base } => sinusoidal(n, d_model, *base),
+            Positional::Learned(m) => {
+                Mat::from_fn(n, d_model, |i, j| m.get((i, j)).copied().unwrap_or(0.0))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn golden_entries() {
+        let pe = sinusoidal(3, 4, 10_000.0);
+        // pos 0: (sin 0, cos 0, sin 0, cos 0) = (0, 1, 0, 1)
+        assert_eq!(
+            pe.row(0).iter().copied().collect::<Vec<_>>(),
+            vec![0.0, 1.0, 0.0, 1.0]
+        );
+        // pos 1, i = 1: angle = 1/10000^(2/4) = 0.01.
+        assert!((pe[(1, 2)] - 0.01f64.sin()).abs() < 1e-15);
+        assert!((pe[(2, 1)] - 2f64.cos()).abs() < 1e-15);
+    }
+}
