@@ -1,0 +1,217 @@
+//! The spectrum of the normalized Laplacian (seed 001): L = UΛUᵀ with λ_i ∈ [0, 2], the graph
+//! Fourier transform x̂ = Uᵀx and its inverse x = Ux̂, and spectral filtering.
+//!
+//! nalgebra's `SymmetricEigen` returns eigenvalues unsorted; here they are sorted ascending with
+//! their eigenvectors, and each eigenvector's sign is fixed (largest-magnitude entry positive) so
+//! the picture does not flip between runs. Non-convergence is an error, not a panic.
+
+use super::super::{EngineError, Mat, Result, Vector};
+
+/// Eigenvalues below this count as zero.
+pub const ZERO_TOL: f64 = 1e-9;
+
+/// L = UΛUᵀ, sorted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spectrum {
+    /// λ_1 ≤ … ≤ λ_n.
+    pub values: Vector,
+    /// U: column i is the eigenvector of λ_i.
+    pub vectors: Mat,
+}
+
+/// Eigen-decomposition of a symmetric matrix (usually L), sorted ascending.
+pub fn spectrum(l: &Mat) -> Result<Spectrum> {
+    let n = l.nrows();
+    if n != l.ncols() {
+        return Err(EngineError::NotSquare {
+            what: "L",
+            rows: n,
+            cols: l.ncols(),
+        });
+    }
+    if n == 0 {
+        return Ok(Spectrum {
+            values: Vector::zeros(0),
+            vectors: Mat::zeros(0, 0),
+        });
+    }
+    if let Some(k) = l.iter().position(|v| !v.is_finite()) {
+        return Err(EngineError::NonFinite {
+            what: "L",
+            row: k % n,
+            col: k / n,
+        });
+    }
+    let eig = nalgebra::SymmetricEigen::try_new(l.clone(), f64::EPSILON, 100_000).ok_or(
+        EngineError::NoConvergence {
+            what: "eigen-decomposition",
+        },
+    )?;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| eig.eigenvalues[a].total_cmp(&eig.eigenvalues[b]));
+    let values = Vector::from_iterator(n, order.iter().map(|&k| eig.eigenvalues[k]));
+    let mut vectors = Mat::zeros(n, n);
+    for (dst, &src) in order.iter().enumerate() {
+        let col = eig.eigenvectors.column(src);
+        let big = col
+            .iter()
+            .copied()
+            .fold(0.0f64, |m, v| if v.abs() > m.abs() + 1e-12 { v } else { m });
+        let sign = if big < 0.0 { -1.0 } else { 1.0 };
+        vectors.set_column(dst, &(col * sign));
+    }
+    Ok(Spectrum { values, vectors })
+}
+
+impl Spectrum {
+    /// Number of (numerically) zero eigenvalues: the number of connected components for L.
+    pub fn zero_count(&self) -> usize {
+        self.values.iter().filter(|v| v.abs() < ZERO_TOL).count()
+    }
+
+    /// Graph Fourier transform x̂ = Uᵀx.
+    pub fn gft(&self, x: &Vector) -> Vector {
+        self.vectors.transpose() * x
+    }
+
+    /// Inverse transform x = Ux̂.
+    pub fn igft(&self, x_hat: &Vector) -> Vector {
+        &self.vectors * x_hat
+    }
+
+    /// Keeps the frequencies λ ≤ `cutoff` of `x` and drops the rest (ideal low-pass).
+    pub fn low_pass(&self, x: &Vector, cutoff: f64) -> Vector {
+        self.filter(x, |l| if l <= cutoff + ZERO_TOL { 1.0 } else { 0.0 })
+    }
+
+    /// U diag(h(λ)) Uᵀ x for a frequency response h.
+    pub fn filter(&self, x: &Vector, h: impl Fn(f64) -> f64) -> Vector {
+        let mut x_hat = self.gft(x);
+        for (v, l) in x_hat.iter_mut().zip(self.values.iter()) {
+            *v *= h(*l);
+        }
+        self.igft(&x_hat)
+    }
+}
+
+/// Connected components of the graph with adjacency `a` (edges where A_ij ≠ 0, i ≠ j), as a
+/// component id per node, numbered in order of their smallest node.
+pub fn components(a: &Mat) -> Vec<usize> {
+    let n = a.nrows();
+    let mut comp = vec![usize::MAX; n];
+    let mut next = 0;
+    for start in 0..n {
+        if comp[start] != usize::MAX {
+            continue;
+        }
+        let mut stack = vec![start];
+        comp[start] = next;
+        while let Some(u) = stack.pop() {
+            for v in 0..n {
+                if v != u && a[(u, v)] != 0.0 && comp[v] == usize::MAX {
+                    comp[v] = next;
+                    stack.push(v);
+                }
+            }
+        }
+        next += 1;
+    }
+    comp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::gcn::{normalized_adjacency, normalized_laplacian, with_self_loops};
+
+    fn seed_003() -> Mat {
+        // Seed 003: V = {0..4}, E = {(0,1), (0,4), (1,2), (1,3), (3,4), (1,4), (2,3)}.
+        let mut a = Mat::zeros(5, 5);
+        for (i, j) in [(0, 1), (0, 4), (1, 2), (1, 3), (3, 4), (1, 4), (2, 3)] {
+            a[(i, j)] = 1.0;
+            a[(j, i)] = 1.0;
+        }
+        a
+    }
+
+    #[test]
+    fn seed_003_degrees_and_laplacian() {
+        let a = seed_003();
+        let d = crate::engine::gcn::degrees(&a);
+        assert_eq!(d.as_slice(), &[2., 4., 2., 3., 3.]);
+        let l = normalized_laplacian(&a).unwrap();
+        // L_01 = −1/√(2·4), L_13 = −1/√(4·3), L_34 = −1/√(3·3) = −1/3.
+        assert!((l[(0, 1)] + 1.0 / 8f64.sqrt()).abs() < 1e-15);
+        assert!((l[(1, 3)] + 1.0 / 12f64.sqrt()).abs() < 1e-15);
+        assert!((l[(3, 4)] + 1.0 / 3.0).abs() < 1e-15);
+        assert_eq!(l[(0, 2)], 0.0);
+    }
+
+    #[test]
+    fn sorted_in_zero_two_and_reconstructs() {
+        let l = normalized_laplacian(&seed_003()).unwrap();
+        let s = spectrum(&l).unwrap();
+        assert!(s
+            .values
+            .iter()
+            .zip(s.values.iter().skip(1))
+            .all(|(a, b)| a <= b));
+        assert!(s.values[0].abs() < 1e-12 && s.values[4] <= 2.0 + 1e-12);
+        let recon = &s.vectors * Mat::from_diagonal(&s.values) * s.vectors.transpose();
+        assert!((recon - &l).norm() < 1e-12);
+        assert!(
+            (s.vectors.transpose() * &s.vectors - Mat::identity(5, 5)).norm() < 1e-12,
+            "U Uᵀ = I"
+        );
+        assert_eq!(s.zero_count(), 1);
+    }
+
+    #[test]
+    fn gft_round_trip_and_low_pass() {
+        let s = spectrum(&normalized_laplacian(&seed_003()).unwrap()).unwrap();
+        let x = Vector::from_vec(vec![1.0, -2.0, 0.5, 3.0, 0.0]);
+        assert!((s.igft(&s.gft(&x)) - &x).norm() < 1e-12);
+        assert!(
+            (s.low_pass(&x, 2.0) - &x).norm() < 1e-12,
+            "cut-off 2 keeps everything"
+        );
+        // Cut-off 0 keeps only the λ = 0 component, ∝ D^½ 1.
+        let smooth = s.low_pass(&x, 0.0);
+        let u0 = s.vectors.column(0);
+        assert!((smooth.clone() - u0 * u0.dot(&x)).norm() < 1e-12);
+    }
+
+    #[test]
+    fn one_gcn_propagation_is_a_low_pass_filter() {
+        // P̃ = D̃^-½(A+I)D̃^-½ = I − L̃, with L̃ the normalized Laplacian of A + I:
+        // its frequency response is 1 − λ̃, largest at λ̃ = 0.
+        let a = seed_003();
+        let p = normalized_adjacency(&with_self_loops(&a)).unwrap();
+        let lt = Mat::identity(5, 5) - &p;
+        let s = spectrum(&lt).unwrap();
+        let x = Vector::from_vec(vec![0.3, 1.0, -0.7, 0.2, 2.0]);
+        assert!((s.filter(&x, |l| 1.0 - l) - &p * &x).norm() < 1e-12);
+        assert!(s.values.iter().all(|&l| (1.0 - l).abs() <= 1.0 + 1e-12));
+    }
+
+    #[test]
+    fn zero_eigenvalues_count_components() {
+        // Two triangles and an isolated node: 3 components.
+        let mut a = Mat::zeros(7, 7);
+        for (i, j) in [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5)] {
+            a[(i, j)] = 1.0;
+            a[(j, i)] = 1.0;
+        }
+        let s = spectrum(&normalized_laplacian(&a).unwrap()).unwrap();
+        assert_eq!(s.zero_count(), 3);
+        assert_eq!(components(&a), vec![0, 0, 0, 1, 1, 1, 2]);
+    }
+
+    #[test]
+    fn empty_and_bad_input() {
+        assert_eq!(spectrum(&Mat::zeros(0, 0)).unwrap().values.len(), 0);
+        let mut l = Mat::identity(2, 2);
+        l[(0, 1)] = f64::NAN;
+        assert!(matches!(spectrum(&l), Err(EngineError::NonFinite { .. })));
+    }
+}
