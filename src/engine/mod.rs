@@ -9,14 +9,17 @@
 
 pub mod attention;
 pub mod clip;
+pub mod data;
 pub mod error;
 pub mod gcn;
 pub mod gradcheck;
 pub mod linalg;
 pub mod ops;
+pub mod optim;
 pub mod params;
 pub mod rng;
 pub mod rnn;
+pub mod train;
 
 pub use error::{EngineError, Result};
 

@@ -20,13 +20,30 @@ pub trait Parameters: Clone {
         z
     }
 
-    /// The global L2 norm √(Σ over all tensors of Σ entries²).
+    /// The global L2 norm √(Σ over all tensors of Σ entries²), computed as m·√(Σ (g/m)²)
+    /// with m the largest |entry| so that huge (exploding) gradients do not overflow to ∞.
+    /// NaN if any entry is NaN, ∞ if any is infinite.
     fn global_norm(&self) -> f64 {
-        self.tensors()
+        let tensors = self.tensors();
+        let m = tensors
             .iter()
-            .map(|(_, t)| t.norm_squared())
-            .sum::<f64>()
-            .sqrt()
+            .flat_map(|(_, t)| t.iter())
+            .fold(0.0f64, |m, v| {
+                if v.is_nan() || m.is_nan() {
+                    f64::NAN
+                } else {
+                    m.max(v.abs())
+                }
+            });
+        if m == 0.0 || !m.is_finite() {
+            return m;
+        }
+        let s: f64 = tensors
+            .iter()
+            .flat_map(|(_, t)| t.iter())
+            .map(|v| (v / m).powi(2))
+            .sum();
+        m * s.sqrt()
     }
 
     /// Multiplies every entry by `s`.

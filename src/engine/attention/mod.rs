@@ -7,6 +7,7 @@ pub mod mask;
 pub mod multihead;
 pub mod positional;
 pub mod scaled;
+pub mod tiny;
 
 pub use block::{BlockConfig, Norm, TransformerBlock};
 pub use mask::Mask;

@@ -2,6 +2,7 @@
 //! (seed 001: A, D, P = D^-½AD^-½, L = I − D^-½AD^-½; Kipf's P̃ = D̃^-½(A+I)D̃^-½).
 
 pub mod adjacency;
+pub mod classify;
 pub mod gat;
 pub mod laplacian;
 pub mod layer;

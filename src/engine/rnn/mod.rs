@@ -6,6 +6,7 @@
 pub mod bptt;
 pub mod lstm;
 pub mod readout;
+pub mod task;
 pub mod vanilla;
 
 pub use bptt::{bptt, BpttTrace};

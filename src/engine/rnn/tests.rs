@@ -314,3 +314,34 @@ fn bad_inputs_are_errors_not_panics() {
         "input width"
     );
 }
+
+#[test]
+fn lstm_beats_the_mean_baseline_on_the_adding_problem() {
+    use crate::engine::data::SeqTask;
+    use crate::engine::optim::OptimConfig;
+    use crate::engine::train::Trainer;
+    let mut r = rng(30);
+    let cell = LstmConfig {
+        inputs: 2,
+        hidden: 12,
+        forget_bias: 1.0,
+    }
+    .init(&mut r);
+    let readout = Readout::init(&mut r, 12, 1, ReadoutKind::Mse(Activation::Identity));
+    let task = task::SeqTrainTask {
+        model: SeqModel { cell, readout },
+        task: SeqTask::Adding,
+        seq_len: 15,
+        batch: 16,
+        window: None,
+        rng: rng(31),
+    };
+    let mut trainer = Trainer::new(task, OptimConfig::adam(0.01), Clip::Norm(1.0));
+    trainer.tick(400);
+    let (loss, baseline) =
+        task::evaluate(&trainer.task.model, SeqTask::Adding, 15, 200, &mut rng(32)).unwrap();
+    assert!(
+        loss < 0.25 * baseline,
+        "LSTM MSE {loss} vs predict-the-mean {baseline}"
+    );
+}

@@ -1,0 +1,89 @@
+//! Training a recurrent model on a seeded sequence task (minibatches of fresh examples).
+
+use super::super::clip::Clip;
+use super::super::data::SeqTask;
+use super::super::params::Parameters;
+use super::super::rng::Rng;
+use super::super::train::Trainable;
+use super::super::Result;
+use super::{bptt, Cell, SeqModel, Target};
+
+/// A recurrent model learning a [`SeqTask`].
+#[derive(Debug, Clone)]
+pub struct SeqTrainTask<C> {
+    /// The model being trained.
+    pub model: SeqModel<C>,
+    /// The task.
+    pub task: SeqTask,
+    /// Sequence length T.
+    pub seq_len: usize,
+    /// Examples per step.
+    pub batch: usize,
+    /// Truncation window for BPTT (None = full).
+    pub window: Option<usize>,
+    /// The data generator (seeded).
+    pub rng: Rng,
+}
+
+impl<C: Cell> Trainable for SeqTrainTask<C> {
+    type Params = SeqModel<C>;
+    fn params(&self) -> &SeqModel<C> {
+        &self.model
+    }
+    fn params_mut(&mut self) -> &mut SeqModel<C> {
+        &mut self.model
+    }
+    fn loss_and_grad(&mut self) -> Result<(f64, SeqModel<C>)> {
+        let batch = self.batch.max(1);
+        let mut total = 0.0;
+        let mut grads = self.model.zeros_like();
+        for _ in 0..batch {
+            let ex = self.task.sample(&mut self.rng, self.seq_len);
+            let tr = self.model.forward(&ex.xs, &ex.targets)?;
+            let bp = bptt(
+                &self.model,
+                &ex.xs,
+                &ex.targets,
+                &tr,
+                self.window,
+                Clip::None,
+            );
+            total += tr.loss;
+            for ((_, g), (_, b)) in grads.tensors_mut().into_iter().zip(bp.grads.tensors()) {
+                *g += b;
+            }
+        }
+        grads.scale(1.0 / batch as f64);
+        Ok((total / batch as f64, grads))
+    }
+}
+
+/// Mean loss of `model` on `n` fresh examples, and the loss of always predicting the mean
+/// target (the baseline a model must beat; for MSE tasks only, else NaN).
+pub fn evaluate<C: Cell>(
+    model: &SeqModel<C>,
+    task: SeqTask,
+    seq_len: usize,
+    n: usize,
+    rng: &mut Rng,
+) -> Result<(f64, f64)> {
+    let examples: Vec<_> = (0..n.max(1)).map(|_| task.sample(rng, seq_len)).collect();
+    let mut loss = 0.0;
+    let mut values = Vec::new();
+    for ex in &examples {
+        loss += model.forward(&ex.xs, &ex.targets)?.loss;
+        for t in ex.targets.iter().flatten() {
+            if let Target::Values(v) = t {
+                values.extend(v.iter().copied());
+            }
+        }
+    }
+    let baseline = if values.is_empty() {
+        f64::NAN
+    } else {
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let per_step = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64;
+        per_step * values.len() as f64 / examples.len() as f64
+    };
+    Ok((loss / examples.len() as f64, baseline))
+}
