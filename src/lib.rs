@@ -22,5 +22,6 @@ pub mod app;
 pub mod engine;
 pub mod graph;
 pub mod route;
+pub mod scenario;
 pub mod views;
 pub mod widgets;

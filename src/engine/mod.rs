@@ -17,6 +17,8 @@ pub mod linalg;
 pub mod ops;
 pub mod optim;
 pub mod params;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 pub mod rng;
 pub mod rnn;
 pub mod train;

@@ -201,6 +201,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)] // i indexes rows of several matrices at once
     fn learns_reversal_by_attending_to_the_mirrored_position() {
         let (n, vocab) = (5, 6);
         let model = TinyAttention::init(&mut rng(7), vocab, n, 16, 1).unwrap();

@@ -6,7 +6,8 @@
 //! h^(t), …, h^(t−k+1): the path from L^(t) to h^(s) is *cut* when t − s ≥ k (Williams & Peng's
 //! TBPTT(1, k)). Each loss is swept back separately, costing O(T·k) steps instead of O(T).
 //!
-//! The trace holds the per-step norms ‖∂L/∂h^(t)‖ (and ‖∂L/∂C^(t)‖ for an LSTM) for t = 0 … T,
+//! The trace holds the per-step norms of the *total* gradients ‖∂L/∂h^(t)‖ (and ‖∂L/∂C^(t)‖
+//! for an LSTM, including the path through h^(t) = o_t ⊙ tanh C^(t)) for t = 0 … T,
 //! the parameter gradients, and what clipping did.
 
 use super::super::clip::{clip, Clip, ClipReport};
@@ -99,7 +100,7 @@ pub fn bptt<C: Cell>(
                 if let Some(dh) = &dh_out[s - 1] {
                     d.h += dh;
                 }
-                d_states[s] = d.clone();
+                d_states[s] = model.cell.total_state_grad(&trace.steps[s - 1], &d);
                 d = back(s, &d, &mut grads.cell);
             }
             d_states[0] = d;
@@ -113,7 +114,7 @@ pub fn bptt<C: Cell>(
                 };
                 let first = t.saturating_sub(k) + 1;
                 for s in (first..=t).rev() {
-                    d_states[s].add(&d);
+                    d_states[s].add(&model.cell.total_state_grad(&trace.steps[s - 1], &d));
                     d = back(s, &d, &mut grads.cell);
                 }
                 d_states[first - 1].add(&d);

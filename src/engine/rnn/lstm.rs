@@ -138,6 +138,16 @@ impl Cell for LstmCell {
         (CellState { h, c }, LstmStep { f, i, g, o, tanh_c })
     }
 
+    fn total_state_grad(&self, s: &LstmStep, d: &CellState) -> CellState {
+        CellState {
+            h: d.h.clone(),
+            c: &d.c
+                + d.h
+                    .component_mul(&s.o)
+                    .component_mul(&s.tanh_c.map(|t| 1.0 - t * t)),
+        }
+    }
+
     fn step_backward(
         &self,
         x: &Vector,

@@ -57,6 +57,14 @@ pub trait Cell: Parameters {
     fn has_cell_state(&self) -> bool;
     /// One forward step.
     fn step(&self, x: &Vector, prev: &CellState) -> (CellState, Self::Step);
+    /// The total gradient with respect to this step's state, given `d` = (∂L/∂h^(t), the part
+    /// of ∂L/∂C^(t) arriving from step t + 1). For an LSTM the cell state also receives
+    /// ∂L/∂h^(t) ⊙ o_t ⊙ (1 − tanh² C^(t)) through h^(t) = o_t ⊙ tanh C^(t); a vanilla cell
+    /// returns `d` unchanged.
+    fn total_state_grad(&self, step: &Self::Step, d: &CellState) -> CellState {
+        let _ = step;
+        d.clone()
+    }
     /// One backward step. `d` holds ∂L/∂h^(t) and ∂L/∂C^(t) (total, from every later use);
     /// parameter gradients are added to `grads`; returns ∂L/∂h^(t−1), ∂L/∂C^(t−1).
     fn step_backward(

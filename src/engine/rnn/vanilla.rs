@@ -87,7 +87,7 @@ impl VanillaCell {
         let mut m = Mat::identity(self.w_hh.nrows(), self.w_hh.nrows());
         norms[t_len] = 1.0;
         for k in (1..=t_len).rev() {
-            m = m * self.step_jacobian(&trace.steps[k - 1]);
+            m *= self.step_jacobian(&trace.steps[k - 1]);
             norms[k - 1] = spectral_norm(&m)?;
         }
         Ok(norms)
