@@ -28,6 +28,9 @@ pub enum SeqTask {
     DelayedRecall,
     /// Sine prediction: x^(t) = sin(ωt + φ), target = sin(ω(t+1) + φ). Many-to-many, MSE.
     Sine,
+    /// Next-character prediction on a random window of [`TINY_TEXT`]: one-hot inputs,
+    /// cross-entropy at every step. Many-to-many.
+    TinyText,
 }
 
 /// Number of symbols in the delayed-recall task (plus a blank input channel).
@@ -40,6 +43,7 @@ impl SeqTask {
             SeqTask::Adding => 2,
             SeqTask::DelayedRecall => RECALL_SYMBOLS + 1,
             SeqTask::Sine => 1,
+            SeqTask::TinyText => char_vocab(TINY_TEXT).len(),
         }
     }
 
@@ -48,6 +52,7 @@ impl SeqTask {
         match self {
             SeqTask::Adding | SeqTask::Sine => 1,
             SeqTask::DelayedRecall => RECALL_SYMBOLS,
+            SeqTask::TinyText => char_vocab(TINY_TEXT).len(),
         }
     }
 
@@ -91,6 +96,15 @@ impl SeqTask {
                         .map(|t| Some(Target::Values(vec![f(t + 1)])))
                         .collect(),
                 }
+            }
+            SeqTask::TinyText => {
+                let chars: Vec<char> = TINY_TEXT.chars().collect();
+                // A window of t_len + 1 characters (wrapping around the corpus) gives t_len steps.
+                let start = rng.random_range(0..chars.len());
+                let window: String = (0..=t_len)
+                    .map(|k| chars[(start + k) % chars.len()])
+                    .collect();
+                char_example(&window, &char_vocab(TINY_TEXT))
             }
         }
     }
@@ -357,6 +371,14 @@ mod tests {
                 (0..RECALL_SYMBOLS).find(|&s| ex.xs[0][s] == 1.0).unwrap()
             ))
         );
+    }
+
+    #[test]
+    fn tiny_text_windows_have_the_requested_length() {
+        let ex = SeqTask::TinyText.sample(&mut rng(8), 12);
+        assert_eq!(ex.xs.len(), 12);
+        assert_eq!(ex.targets.len(), 12);
+        assert_eq!(ex.xs[0].len(), SeqTask::TinyText.inputs());
     }
 
     #[test]

@@ -168,10 +168,10 @@ impl TransformerBlock {
 
     /// Adds the MLP's parameter gradients to `grads`; returns ∂L/∂A.
     fn mlp_backward(&self, a: &Mat, t: &MlpTrace, d_f: &Mat, grads: &mut TransformerBlock) -> Mat {
-        grads.w2 += t.g.transpose() * d_f;
+        grads.w2 += t.g.tr_mul(d_f);
         grads.b2 += col_sums(d_f);
         let d_u = Activation::Gelu.backward(&t.u, &(d_f * self.w2.transpose()));
-        grads.w1 += a.transpose() * &d_u;
+        grads.w1 += a.tr_mul(&d_u);
         grads.b1 += col_sums(&d_u);
         d_u * self.w1.transpose()
     }

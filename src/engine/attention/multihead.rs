@@ -153,7 +153,7 @@ impl MultiHead {
         grad_out: &Mat,
     ) -> (MultiHead, Mat, Mat) {
         let mut g = self.zeros_like();
-        g.w_o = t.concat.transpose() * grad_out;
+        g.w_o = t.concat.tr_mul(grad_out);
         let d_concat = grad_out * self.w_o.transpose();
         let mut dx_q = Mat::zeros(x_q.nrows(), x_q.ncols());
         let mut dx_kv = Mat::zeros(x_kv.nrows(), x_kv.ncols());
@@ -163,9 +163,9 @@ impl MultiHead {
             let d_head = d_concat.columns(col, w).into_owned();
             col += w;
             let (dq, dk, dv) = attention_backward(&ht.attn, &ht.q, &ht.k, &ht.v, &d_head);
-            gh.w_q = x_q.transpose() * &dq;
-            gh.w_k = x_kv.transpose() * &dk;
-            gh.w_v = x_kv.transpose() * &dv;
+            gh.w_q = x_q.tr_mul(&dq);
+            gh.w_k = x_kv.tr_mul(&dk);
+            gh.w_v = x_kv.tr_mul(&dv);
             dx_q += dq * h.w_q.transpose();
             dx_kv += dk * h.w_k.transpose() + dv * h.w_v.transpose();
         }

@@ -80,7 +80,7 @@ pub fn attention_backward(
     grad_out: &Mat,
 ) -> (Mat, Mat, Mat) {
     let d_weights = grad_out * v.transpose();
-    let d_v = t.weights.transpose() * grad_out;
+    let d_v = t.weights.tr_mul(grad_out);
     let mut d_masked = softmax_rows_backward(&t.weights, &d_weights);
     for (dm, m) in d_masked.iter_mut().zip(t.masked.iter()) {
         if *m == f64::NEG_INFINITY {
@@ -88,7 +88,7 @@ pub fn attention_backward(
         }
     }
     let d_scores = d_masked * t.scale;
-    (&d_scores * k, d_scores.transpose() * q, d_v)
+    (&d_scores * k, d_scores.tr_mul(q), d_v)
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ impl TinyAttention {
     /// Parameter gradients.
     pub fn backward(&self, tokens: &[usize], t: &TinyTrace) -> TinyAttention {
         let mut g = self.zeros_like();
-        g.w_out = t.mha.output.transpose() * &t.d_logits;
+        g.w_out = t.mha.output.tr_mul(&t.d_logits);
         g.b_out = Mat::from_fn(1, t.d_logits.ncols(), |_, j| t.d_logits.column(j).sum());
         let d_attn = &t.d_logits * self.w_out.transpose();
         let (gm, dq, dkv) = self.mha.backward(&t.x, &t.x, &t.mha, &d_attn);

@@ -104,12 +104,16 @@ impl LstmConfig {
 }
 
 fn affine(wx: &Mat, wh: &Mat, b: &Mat, x: &Vector, h: &Vector) -> Vector {
-    wx * x + wh * h + b.column(0)
+    let mut z = b.column(0).into_owned();
+    z.gemv(1.0, wx, x, 1.0);
+    z.gemv(1.0, wh, h, 1.0);
+    z
 }
 
+/// Adds the outer products δz xᵀ and δz hᵀ in place (rank-1 updates, no temporaries).
 fn accumulate(gwx: &mut Mat, gwh: &mut Mat, gb: &mut Mat, dz: &Vector, x: &Vector, h: &Vector) {
-    *gwx += dz * x.transpose();
-    *gwh += dz * h.transpose();
+    gwx.ger(1.0, dz, x, 1.0);
+    gwh.ger(1.0, dz, h, 1.0);
     gb.column_mut(0).axpy(1.0, dz, 1.0);
 }
 
@@ -201,10 +205,11 @@ impl Cell for LstmCell {
             x,
             h,
         );
-        let dh_prev = self.w_fh.transpose() * dz_f
-            + self.w_ih.transpose() * dz_i
-            + self.w_gh.transpose() * dz_g
-            + self.w_oh.transpose() * dz_o;
+        // Σ_· W_·hᵀ δz_·, without materialising the transposes.
+        let mut dh_prev = self.w_fh.tr_mul(&dz_f);
+        dh_prev.gemv_tr(1.0, &self.w_ih, &dz_i, 1.0);
+        dh_prev.gemv_tr(1.0, &self.w_gh, &dz_g, 1.0);
+        dh_prev.gemv_tr(1.0, &self.w_oh, &dz_o, 1.0);
         CellState {
             h: dh_prev,
             c: d_c.component_mul(&s.f),

@@ -115,8 +115,8 @@ impl Readout {
 
     /// Adds this step's read-out gradients to `grads` and returns ∂L/∂h from the output.
     pub fn backward(&self, h: &Vector, dz: &Vector, grads: &mut Readout) -> Vector {
-        grads.w_yh += dz * h.transpose();
+        grads.w_yh.ger(1.0, dz, h, 1.0);
         grads.b_y.column_mut(0).axpy(1.0, dz, 1.0);
-        self.w_yh.transpose() * dz
+        self.w_yh.tr_mul(dz)
     }
 }

@@ -129,11 +129,11 @@ impl Cell for VanillaCell {
     ) -> CellState {
         let dz =
             d.h.zip_map(&step.z_h, |g, z| g * self.activation.derivative(z));
-        grads.w_hx += &dz * x.transpose();
-        grads.w_hh += &dz * prev.h.transpose();
+        grads.w_hx.ger(1.0, &dz, x, 1.0);
+        grads.w_hh.ger(1.0, &dz, &prev.h, 1.0);
         grads.b_h.column_mut(0).axpy(1.0, &dz, 1.0);
         CellState {
-            h: self.w_hh.transpose() * dz,
+            h: self.w_hh.tr_mul(&dz),
             c: Vector::zeros(0),
         }
     }
