@@ -158,11 +158,48 @@ mod tests {
         let d = crate::engine::gcn::degrees(&a);
         assert_eq!(d.as_slice(), &[2., 4., 2., 3., 3.]);
         let l = normalized_laplacian(&a).unwrap();
-        // L_01 = −1/√(2·4), L_13 = −1/√(4·3), L_34 = −1/√(3·3) = −1/3.
-        assert!((l[(0, 1)] + 1.0 / 8f64.sqrt()).abs() < 1e-15);
-        assert!((l[(1, 3)] + 1.0 / 12f64.sqrt()).abs() < 1e-15);
-        assert!((l[(3, 4)] + 1.0 / 3.0).abs() < 1e-15);
-        assert_eq!(l[(0, 2)], 0.0);
+        // Entry by entry: L_ii = 1, L_ij = −1/√(d_i d_j) on the deck's edges, 0 elsewhere.
+        let r = |x: f64| x.sqrt();
+        let want = Mat::from_row_slice(
+            5,
+            5,
+            &[
+                1.0,
+                -1.0 / r(8.0),
+                0.0,
+                0.0,
+                -1.0 / r(6.0), //
+                -1.0 / r(8.0),
+                1.0,
+                -1.0 / r(8.0),
+                -1.0 / r(12.0),
+                -1.0 / r(12.0), //
+                0.0,
+                -1.0 / r(8.0),
+                1.0,
+                -1.0 / r(6.0),
+                0.0, //
+                0.0,
+                -1.0 / r(12.0),
+                -1.0 / r(6.0),
+                1.0,
+                -1.0 / r(9.0), //
+                -1.0 / r(6.0),
+                -1.0 / r(12.0),
+                0.0,
+                -1.0 / r(9.0),
+                1.0, //
+            ],
+        );
+        for i in 0..5 {
+            for j in 0..5 {
+                assert!(
+                    (l[(i, j)] - want[(i, j)]).abs() < 1e-15,
+                    "L[{i},{j}] = {}",
+                    l[(i, j)]
+                );
+            }
+        }
     }
 
     #[test]
