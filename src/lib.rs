@@ -23,5 +23,6 @@ pub mod engine;
 pub mod graph;
 pub mod route;
 pub mod scenario;
+pub mod state;
 pub mod views;
 pub mod widgets;

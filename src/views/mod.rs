@@ -2,5 +2,6 @@
 //! and never do matrix arithmetic themselves.
 
 pub mod gcn;
+pub mod rnn;
 
 pub use gcn::GcnView;

@@ -4,6 +4,7 @@
 //! through time lives in [`bptt`].
 
 pub mod bptt;
+pub mod explain;
 pub mod lstm;
 pub mod readout;
 pub mod task;

@@ -290,6 +290,9 @@ fn recurrent_sigma_sets_the_largest_singular_value() {
     );
     let s = crate::engine::linalg::spectral_norm(&m.cell.w_hh).unwrap();
     assert!((s - 1.7).abs() < 1e-9);
+    // Every singular value is σ: W_hhᵀ W_hh = σ² I.
+    let wtw = m.cell.w_hh.transpose() * &m.cell.w_hh;
+    assert!((wtw - crate::engine::Mat::identity(5, 5) * (1.7 * 1.7)).norm() < 1e-9);
 }
 
 #[test]

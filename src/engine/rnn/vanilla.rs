@@ -21,8 +21,11 @@ pub struct VanillaConfig {
     pub hidden: usize,
     /// σ_h.
     pub activation: Activation,
-    /// If set, W_hh is rescaled so its largest singular value is exactly this (seed 001:
-    /// > 1 exploding, < 1 vanishing). Otherwise entries are N(0, 1/n_h).
+    /// If set, W_hh = σ·Q with Q a random orthogonal matrix, so *every* singular value (and the
+    /// modulus of every eigenvalue) is σ: seed 001's rule — > 1 exploding, < 1 vanishing — then
+    /// holds exactly for a linear RNN. (A Gaussian matrix merely rescaled to σ_max = σ has
+    /// spectral radius ≈ σ/2, so its powers can shrink even when σ > 1.) Otherwise entries are
+    /// N(0, 1/n_h).
     pub recurrent_sigma: Option<f64>,
 }
 
@@ -53,10 +56,20 @@ impl VanillaConfig {
         let a = 1.0 / (self.hidden.max(1) as f64).sqrt();
         let w_hx = uniform(rng, self.hidden, self.inputs, a);
         let mut w_hh = normal(rng, self.hidden, self.hidden, a);
-        if let Some(target) = self.recurrent_sigma {
-            let s = spectral_norm(&w_hh)?;
-            if s > 0.0 {
-                w_hh *= target / s;
+        if let Some(sigma) = self.recurrent_sigma {
+            // Q from the QR factorisation of a Gaussian matrix, columns sign-fixed by R's diagonal.
+            let qr = w_hh.clone().qr();
+            let (mut q, r) = (qr.q(), qr.r());
+            for j in 0..q.ncols() {
+                if r[(j, j)] < 0.0 {
+                    q.column_mut(j).neg_mut();
+                }
+            }
+            w_hh = q * sigma;
+            if spectral_norm(&w_hh)?.is_nan() {
+                return Err(crate::engine::EngineError::Invalid(
+                    "W_hh is not finite".into(),
+                ));
             }
         }
         Ok(VanillaCell {

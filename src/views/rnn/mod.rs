@@ -1,0 +1,3 @@
+//! The RNN/LSTM view (seed 001).
+
+pub mod state;
