@@ -21,6 +21,7 @@
 pub mod app;
 pub mod engine;
 pub mod graph;
+pub mod hooks;
 pub mod route;
 pub mod scenario;
 pub mod state;

@@ -6,9 +6,9 @@ mod panic;
 pub use panic::{install_panic_hook, show_error_banner};
 
 use crate::route::Route;
-use crate::views::GcnView;
+use crate::views::{GcnView, RnnView};
 use leptos::prelude::*;
-use pages::{AttentionOverview, Home, NotFound, RnnOverview};
+use pages::{AttentionOverview, Home, NotFound};
 
 /// The route named by the page's current `location.hash` (`None` if it names no page).
 fn current_route() -> Option<Route> {
@@ -23,7 +23,11 @@ fn current_route() -> Option<Route> {
 pub fn App() -> impl IntoView {
     let route = RwSignal::new(current_route());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        route.set(current_route());
+        // A view rewriting its own state in the hash must not be re-mounted.
+        let next = current_route();
+        if route.get_untracked() != next {
+            route.set(next);
+        }
     });
     on_cleanup(move || listener.remove());
     Effect::new(move |_| {
@@ -60,7 +64,7 @@ pub fn App() -> impl IntoView {
         <main id="content">
             {move || match route.get() {
                 Some(Route::Home) => view! { <Home/> }.into_any(),
-                Some(Route::Rnn) => view! { <RnnOverview/> }.into_any(),
+                Some(Route::Rnn) => view! { <RnnView/> }.into_any(),
                 Some(Route::Attention) => view! { <AttentionOverview/> }.into_any(),
                 Some(Route::Gcn) => view! { <GcnView/> }.into_any(),
                 None => view! { <NotFound/> }.into_any(),

@@ -56,45 +56,6 @@ pub fn Home() -> impl IntoView {
     }
 }
 
-/// The recurrent-networks page: the decks' equations while the interactive view is built.
-#[component]
-pub fn RnnOverview() -> impl IntoView {
-    view! {
-        <section class="view rnn-view">
-            <header class="view-header">
-                <h1>"Recurrent networks and LSTMs"</h1>
-                <p class="lede">"The equations this view animates, in the notation of the slides (seed 001)."</p>
-            </header>
-            <div class="panel equations">
-                <h2>"Vanilla RNN"</h2>
-                <math display="block">
-                    <msubsup><mi>"z"</mi><mi>"h"</mi><mrow><mo>"("</mo><mi>"t"</mi><mo>")"</mo></mrow></msubsup>
-                    <mo>"="</mo>
-                    <msub><mi>"W"</mi><mrow><mi>"h"</mi><mi>"x"</mi></mrow></msub>
-                    <msup><mi>"x"</mi><mrow><mo>"("</mo><mi>"t"</mi><mo>")"</mo></mrow></msup>
-                    <mo>"+"</mo>
-                    <msub><mi>"W"</mi><mrow><mi>"h"</mi><mi>"h"</mi></mrow></msub>
-                    <msup><mi>"h"</mi><mrow><mo>"("</mo><mi>"t"</mi><mo>"−"</mo><mn>"1"</mn><mo>")"</mo></mrow></msup>
-                    <mo>"+"</mo>
-                    <msub><mi>"b"</mi><mi>"h"</mi></msub>
-                </math>
-                <h2>"LSTM cell state"</h2>
-                <math display="block">
-                    <msub><mi>"C"</mi><mi>"t"</mi></msub><mo>"="</mo>
-                    <msub><mi>"f"</mi><mi>"t"</mi></msub><mo>"⊙"</mo>
-                    <msub><mi>"C"</mi><mrow><mi>"t"</mi><mo>"−"</mo><mn>"1"</mn></mrow></msub>
-                    <mo>"+"</mo>
-                    <msub><mi>"i"</mi><mi>"t"</mi></msub><mo>"⊙"</mo><msub><mi>"g"</mi><mi>"t"</mi></msub>
-                </math>
-                <p class="status-note">
-                    "The interactive unrolled network, gate heatmaps and backpropagation-through-time
-                    panel are being built (issue #4). The GCN view already computes everything live."
-                </p>
-            </div>
-        </section>
-    }
-}
-
 /// The attention page: the decks' equations while the interactive view is built.
 #[component]
 pub fn AttentionOverview() -> impl IntoView {

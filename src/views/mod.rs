@@ -5,3 +5,4 @@ pub mod gcn;
 pub mod rnn;
 
 pub use gcn::GcnView;
+pub use rnn::RnnView;

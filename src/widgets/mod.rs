@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod colour;
+pub mod controls;
 pub mod format;
 pub mod graph_canvas;
 pub mod heatmap;

@@ -1,0 +1,5 @@
+//! Leptos hooks shared by the views.
+
+pub mod url_state;
+
+pub use url_state::use_url_state;

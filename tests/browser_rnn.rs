@@ -1,0 +1,207 @@
+//! Browser tests of the RNN/LSTM view: driven as a person would (buttons, keys, presets, typed
+//! input, links) with what is displayed checked against the engine.
+#![cfg(target_arch = "wasm32")]
+
+use nnviz::views::rnn::state::{run, Preset, RnnState};
+use nnviz::views::RnnView;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn tick(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+/// Mounts the view with the page at `hash` and returns its container.
+async fn mount(hash: &str) -> HtmlElement {
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(hash)
+        .unwrap();
+    tick(10).await;
+    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&el).unwrap();
+    std::mem::forget(leptos::mount::mount_to(el.clone(), RnnView));
+    tick(60).await;
+    el
+}
+
+fn q(root: &Element, sel: &str) -> Element {
+    root.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {sel}"))
+}
+
+fn click(root: &Element, sel: &str) {
+    q(root, sel).unchecked_into::<HtmlElement>().click();
+}
+
+fn button(root: &Element, text: &str) -> HtmlElement {
+    let all = root.query_selector_all("button").unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .map(|n| n.unchecked_into::<HtmlElement>())
+        .find(|b| b.text_content().unwrap_or_default().contains(text))
+        .unwrap_or_else(|| panic!("no button {text}"))
+}
+
+fn selected_step(root: &Element) -> String {
+    q(root, ".diagram .step.selected")
+        .get_attribute("data-step")
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn stepping_moves_the_highlight_and_the_equations() {
+    let root = mount("#/rnn").await;
+    assert_eq!(
+        root.query_selector_all(".diagram .step").unwrap().length(),
+        30
+    );
+    assert_eq!(selected_step(&root), "30");
+    click(&root, "button[aria-label='step back']");
+    tick(30).await;
+    assert_eq!(selected_step(&root), "29");
+    assert!(q(&root, ".equations h2")
+        .text_content()
+        .unwrap()
+        .contains("Step t = 29"));
+    // The keyboard: ← steps back, → forward.
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("ArrowLeft");
+        init
+    })
+    .unwrap();
+    web_sys::window().unwrap().dispatch_event(&ev).unwrap();
+    tick(30).await;
+    assert_eq!(selected_step(&root), "28");
+    // Clicking a column selects it.
+    q(&root, ".diagram .step[data-step='5']")
+        .dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+    tick(30).await;
+    assert_eq!(selected_step(&root), "5");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn vanishing_preset_plots_what_the_engine_computes() {
+    let root = mount("#/rnn").await;
+    button(&root, "Vanishing gradients").click();
+    tick(80).await;
+    let want = run(&Preset::Vanishing.state()).unwrap();
+    let series: serde_json::Value = serde_json::from_str(
+        &q(&root, "[data-chart='grad-norms']")
+            .get_attribute("data-series")
+            .unwrap(),
+    )
+    .unwrap();
+    let vanilla = series[0]["points"].as_array().unwrap();
+    assert_eq!(vanilla.len(), 41, "k = 0 … 40");
+    let first = vanilla[0][1].as_f64().unwrap();
+    let last = vanilla[40][1].as_f64().unwrap();
+    assert_eq!(first, want.vanilla_bptt.dh_norms[0]);
+    assert_eq!(last, want.vanilla_bptt.dh_norms[40]);
+    assert!(
+        first < 1e-6 * last,
+        "the first step's gradient is far below the last: {first:e} vs {last:e}"
+    );
+    let (ratio, _) = want.survival();
+    let shown: f64 = q(&root, "[data-stat='survival']")
+        .get_attribute("data-vanilla")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(shown, ratio);
+    assert!(q(&root, "[data-stat='sigma']")
+        .text_content()
+        .unwrap()
+        .contains("0.6"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_link_reproduces_the_state() {
+    let s = Preset::Exploding.state();
+    let root = mount(&nnviz::state::encode("#/rnn", &s)).await;
+    assert_eq!(
+        q(&root, "[data-control='sigma'] output")
+            .text_content()
+            .unwrap(),
+        "1.3"
+    );
+    assert_eq!(
+        q(&root, "[data-control='clip'] output")
+            .text_content()
+            .unwrap(),
+        "1"
+    );
+    assert!(q(&root, "[data-stat='clip']")
+        .text_content()
+        .unwrap()
+        .contains("(clipped)"));
+    let sel: web_sys::HtmlSelectElement =
+        q(&root, "[data-control='activation'] select").unchecked_into();
+    assert_eq!(sel.value(), "identity");
+    // Changing a control rewrites the link, so reloading it would show the same.
+    click(&root, "button[aria-label='step back']");
+    tick(30).await;
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    let back: RnnState = nnviz::state::decode(&hash).unwrap().unwrap();
+    assert_eq!(back.step, 39);
+    assert_eq!(back.sigma, 1.3);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_gets_a_message_and_keeps_the_picture() {
+    let root = mount("#/rnn").await;
+    let area: web_sys::HtmlTextAreaElement =
+        q(&root, "[data-control='input'] textarea").unchecked_into();
+    area.set_value("1, two, 3");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    area.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick(50).await;
+    let msg = q(&root, ".input-error").text_content().unwrap();
+    assert!(msg.contains("two") && msg.contains("last valid"), "{msg}");
+    assert_eq!(
+        root.query_selector_all(".diagram .step").unwrap().length(),
+        30,
+        "the last good run stays"
+    );
+    area.set_value("");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    area.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick(50).await;
+    assert!(root.query_selector(".input-error").unwrap().is_none());
+    // A typed sequence sets T.
+    area.set_value("1 0 0 0 0");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    area.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick(50).await;
+    assert_eq!(
+        root.query_selector_all(".diagram .step").unwrap().length(),
+        5
+    );
+    root.remove();
+}
