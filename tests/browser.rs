@@ -114,7 +114,7 @@ async fn hovering_an_entry_writes_its_formula() {
         .unwrap();
     tick(20).await;
     let f = query(&root, ".entry-formula");
-    assert_eq!(f.get_attribute("data-entry").as_deref(), Some("P4,5"));
+    assert_eq!(f.get_attribute("data-key").as_deref(), Some("P4,5"));
     let text = f.text_content().unwrap();
     // P_{5,6} = A/(√d5·√d6) = 1/(√2·√2) = 0.5
     assert!(text.contains("5,6") && text.ends_with("0.5"), "{text}");

@@ -2,6 +2,30 @@
 //! They hold no numbers; every number in nnviz comes from the engine.
 
 use crate::route::Route;
+use crate::widgets::formula::{frac, mi, mo, mtext, row, sqrt, sub, sup, Formula, M};
+
+/// Attention(Q, K, V) = softmax(QKᵀ/√d_k) V.
+fn attention_formula() -> M {
+    row(vec![
+        mtext("Attention"),
+        mo("("),
+        mi("Q"),
+        mo(","),
+        mi("K"),
+        mo(","),
+        mi("V"),
+        mo(")"),
+        mo("="),
+        mtext("softmax"),
+        mo("("),
+        frac(
+            row(vec![mi("Q"), sup(mi("K"), mi("T"))]),
+            sqrt(sub(mi("d"), mi("k"))),
+        ),
+        mo(")"),
+        mi("V"),
+    ])
+}
 use leptos::prelude::*;
 
 /// The landing page: what each view teaches.
@@ -66,12 +90,7 @@ pub fn AttentionOverview() -> impl IntoView {
                 <p class="lede">"The equation this view takes apart, as on the slides (seeds 000, 002, 003)."</p>
             </header>
             <div class="panel equations">
-                <math display="block">
-                    <mtext>"Attention"</mtext><mo>"("</mo><mi>"Q"</mi><mo>","</mo><mi>"K"</mi><mo>","</mo><mi>"V"</mi><mo>")"</mo>
-                    <mo>"="</mo><mtext>"softmax"</mtext>
-                    <mrow><mo>"("</mo><mfrac><mrow><mi>"Q"</mi><msup><mi>"K"</mi><mi>"T"</mi></msup></mrow><msqrt><msub><mi>"d"</mi><mi>"k"</mi></msub></msqrt></mfrac><mo>")"</mo></mrow>
-                    <mi>"V"</mi>
-                </math>
+                <Formula expr=attention_formula() block=true/>
                 <p class="status-note">
                     "The interactive pipeline — Q, K, V, scores, masks, softmax heatmaps, multi-head
                     and cross-attention — is being built (issue #5)."

@@ -35,6 +35,8 @@ pub struct ChartSpec {
     pub series: Vec<Series>,
     /// An x position to mark with a vertical line (e.g. the current step).
     pub marker_x: Option<f64>,
+    /// A fixed x range (otherwise the data's).
+    pub x_range: Option<(f64, f64)>,
 }
 
 impl ChartSpec {
@@ -64,9 +66,12 @@ impl ChartSpec {
         }
         if pts.is_empty() {
             return (
-                (0.0, 1.0),
+                self.x_range.unwrap_or((0.0, 1.0)),
                 if self.log_y { (0.1, 10.0) } else { (0.0, 1.0) },
             );
+        }
+        if let Some((a, b)) = self.x_range {
+            (x0, x1) = (a, b);
         }
         if x1 <= x0 {
             x1 = x0 + 1.0;
@@ -106,6 +111,14 @@ pub fn draw_chart<DB: DrawingBackend>(
                 .configure_mesh()
                 .x_desc(spec.x_label.as_str())
                 .y_desc(spec.y_label.as_str())
+                .y_labels(6)
+                .y_label_formatter(&|v: &f64| {
+                    if spec.log_y {
+                        format!("{v:.0e}").replace('-', "−")
+                    } else {
+                        crate::widgets::format::fmt_num(*v, 3)
+                    }
+                })
                 .light_line_style(RGBColor(238, 238, 238))
                 .draw()
                 .map_err(err)?;
@@ -209,6 +222,7 @@ mod tests {
                 },
             ],
             marker_x: Some(1.0),
+            x_range: None,
         }
     }
 
@@ -252,7 +266,9 @@ mod tests {
             log_y: true,
             series: vec![],
             marker_x: None,
+            x_range: Some((0.0, 50.0)),
         };
+        assert_eq!(s.ranges().0, (0.0, 50.0));
         draw_chart(&root, &s).unwrap();
     }
 }

@@ -5,6 +5,7 @@ pub mod chart;
 pub mod colour;
 pub mod controls;
 pub mod format;
+pub mod formula;
 pub mod graph_canvas;
 pub mod heatmap;
 pub mod projection;

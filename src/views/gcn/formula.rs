@@ -1,122 +1,142 @@
-//! MathML for the GCN matrices: each matrix's definition (as a heatmap caption) and the live
-//! formula of one entry with the engine's numbers substituted.
+//! The GCN matrices' formulas as data: each matrix's definition (a heatmap caption) and the
+//! live formula of one entry with the engine's numbers substituted. Pure and tested natively.
 
 use super::Which;
 use crate::engine::gcn::GraphMatricesTrace;
-use crate::engine::Result;
-use crate::widgets::format::fmt_num;
-use leptos::prelude::*;
+use crate::widgets::formula::{frac, mi, mn, mo, mtext, num, row, sqrt, sub, sup, under, M};
 
-/// The definition of a matrix in the decks' notation, e.g. P = D^-½ A D^-½.
-#[component]
-pub fn MatrixCaption(
-    /// Which matrix.
-    which: Which,
-) -> impl IntoView {
-    let d_half = || {
-        view! { <msup><mi>"D"</mi><mrow><mo>"−"</mo><mn>"½"</mn></mrow></msup> }
-    };
-    let (title, body) = match which {
-        Which::A => ("Adjacency", view! { <mi>"A"</mi> }.into_any()),
+fn d_half() -> M {
+    sup(mi("D"), row(vec![mo("−"), mn("½")]))
+}
+
+/// The definition of a matrix in the decks' notation, with its title.
+pub fn caption(which: Which) -> (&'static str, M) {
+    match which {
+        Which::A => ("Adjacency", mi("A")),
         Which::D => (
             "Degree",
-            view! { <mi>"D"</mi><mo>"="</mo><mi>"diag"</mi><mo>"("</mo><msub><mi>"d"</mi><mi>"i"</mi></msub><mo>")"</mo> }.into_any(),
+            row(vec![
+                mi("D"),
+                mo("="),
+                mi("diag"),
+                mo("("),
+                sub(mi("d"), mi("i")),
+                mo(")"),
+            ]),
         ),
         Which::P => (
             "Normalized adjacency",
-            view! { <mi>"P"</mi><mo>"="</mo>{d_half()}<mi>"A"</mi>{d_half()} }.into_any(),
+            row(vec![mi("P"), mo("="), d_half(), mi("A"), d_half()]),
         ),
         Which::L => (
             "Normalized Laplacian",
-            view! { <mi>"L"</mi><mo>"="</mo><mi>"I"</mi><mo>"−"</mo>{d_half()}<mi>"A"</mi>{d_half()} }.into_any(),
+            row(vec![
+                mi("L"),
+                mo("="),
+                mi("I"),
+                mo("−"),
+                d_half(),
+                mi("A"),
+                d_half(),
+            ]),
         ),
-    };
-    view! {
-        <span class="caption-title">{title}</span>
-        " "
-        <math class="caption-math">{body}</math>
     }
 }
 
-/// `X_ij` in MathML, with node labels as subscripts.
-fn sub_ij(x: &'static str, i: String, j: String) -> impl IntoView {
-    view! { <msub><mi>{x}</mi><mrow><mn>{i}</mn><mo>","</mo><mn>{j}</mn></mrow></msub> }
+fn ij(x: &str, i: &str, j: &str) -> M {
+    sub(mi(x), row(vec![mn(i), mo(","), mn(j)]))
 }
 
-/// The live formula of the focused entry.
-#[component]
-pub fn EntryFormula(
-    /// Which matrix and which (row, col) entry.
-    #[prop(into)]
-    entry: Signal<(Which, usize, usize)>,
-    /// The engine's trace for the current graph.
-    #[prop(into)]
-    trace: Signal<Result<GraphMatricesTrace>>,
-    /// Node labels in compact order.
-    #[prop(into)]
-    labels: Signal<Vec<String>>,
-) -> impl IntoView {
-    move || {
-        let (w, i, j) = entry.get();
-        let lab = labels.get();
-        trace.with(|t| {
-            let t = t.as_ref().ok()?;
-            let (li, lj) = (lab.get(i)?.clone(), lab.get(j)?.clone());
-            let (di, dj) = (*t.degrees.get(i)?, *t.degrees.get(j)?);
-            let a = t.a.get((i, j)).copied()?;
-            let n = |v: f64| view! { <mn>{fmt_num(v, 3)}</mn> };
-            let body = match w {
-                Which::A => view! {
-                    {sub_ij("A", li.clone(), lj.clone())}<mo>"="</mo>{n(a)}
-                    <mtext>{if a > 0.0 { "  (an edge joins them)" } else if i == j { "  (no self-loop)" } else { "  (no edge)" }}</mtext>
-                }.into_any(),
-                Which::D => {
-                    let v = *t.d.get((i, j))?;
-                    if i == j {
-                        view! {
-                            {sub_ij("D", li.clone(), lj.clone())}<mo>"="</mo>
-                            <msub><mi>"d"</mi><mn>{li.clone()}</mn></msub><mo>"="</mo>
-                            <munder><mo>"∑"</mo><mi>"j"</mi></munder>
-                            <msub><mi>"A"</mi><mrow><mn>{li.clone()}</mn><mo>","</mo><mi>"j"</mi></mrow></msub>
-                            <mo>"="</mo>{n(v)}
-                        }.into_any()
-                    } else {
-                        view! { {sub_ij("D", li.clone(), lj.clone())}<mo>"="</mo>{n(v)}<mtext>"  (D is diagonal)"</mtext> }.into_any()
-                    }
-                }
-                Which::P | Which::L => {
-                    let p = *t.p.get((i, j))?;
-                    let frac = view! {
-                        <mfrac>
-                            {sub_ij("A", li.clone(), lj.clone())}
-                            <mrow>
-                                <msqrt><msub><mi>"d"</mi><mn>{li.clone()}</mn></msub></msqrt>
-                                <mo>"·"</mo>
-                                <msqrt><msub><mi>"d"</mi><mn>{lj.clone()}</mn></msub></msqrt>
-                            </mrow>
-                        </mfrac>
-                        <mo>"="</mo>
-                        <mfrac>
-                            {n(a)}
-                            <mrow>
-                                <msqrt>{n(di)}</msqrt><mo>"·"</mo><msqrt>{n(dj)}</msqrt>
-                            </mrow>
-                        </mfrac>
-                    };
-                    if w == Which::P {
-                        view! { {sub_ij("P", li.clone(), lj.clone())}<mo>"="</mo>{frac}<mo>"="</mo>{n(p)} }.into_any()
-                    } else {
-                        let l = *t.l.get((i, j))?;
-                        // Chung's convention: the identity term is 0 for an isolated node.
-                        let delta = if i == j && di > 0.0 { "1" } else { "0" };
-                        view! {
-                            {sub_ij("L", li.clone(), lj.clone())}<mo>"="</mo>
-                            <mn>{delta}</mn><mo>"−"</mo>{frac}<mo>"="</mo>{n(l)}
-                        }.into_any()
-                    }
-                }
+/// The formula of entry (i, j) of `which`, with the numbers of `t` (None if out of range).
+pub fn entry(
+    which: Which,
+    i: usize,
+    j: usize,
+    t: &GraphMatricesTrace,
+    labels: &[String],
+) -> Option<M> {
+    let (li, lj) = (labels.get(i)?.as_str(), labels.get(j)?.as_str());
+    let (di, dj) = (*t.degrees.get(i)?, *t.degrees.get(j)?);
+    let a = *t.a.get((i, j))?;
+    let n = |v: f64| num(v, 3);
+    Some(match which {
+        Which::A => {
+            let why = if a > 0.0 {
+                "  (an edge joins them)"
+            } else if i == j {
+                "  (no self-loop)"
+            } else {
+                "  (no edge)"
             };
-            Some(view! { <math display="block" class="entry-formula" data-entry=format!("{w:?}{i},{j}")>{body}</math> })
-        })
+            row(vec![ij("A", li, lj), mo("="), n(a), mtext(why)])
+        }
+        Which::D if i == j => row(vec![
+            ij("D", li, lj),
+            mo("="),
+            sub(mi("d"), mn(li)),
+            mo("="),
+            under(mo("∑"), mi("j")),
+            sub(mi("A"), row(vec![mn(li), mo(","), mi("j")])),
+            mo("="),
+            n(*t.d.get((i, j))?),
+        ]),
+        Which::D => row(vec![
+            ij("D", li, lj),
+            mo("="),
+            n(*t.d.get((i, j))?),
+            mtext("  (D is diagonal)"),
+        ]),
+        Which::P | Which::L => {
+            let symbolic = frac(
+                ij("A", li, lj),
+                row(vec![
+                    sqrt(sub(mi("d"), mn(li))),
+                    mo("·"),
+                    sqrt(sub(mi("d"), mn(lj))),
+                ]),
+            );
+            let numeric = frac(n(a), row(vec![sqrt(n(di)), mo("·"), sqrt(n(dj))]));
+            if which == Which::P {
+                row(vec![
+                    ij("P", li, lj),
+                    mo("="),
+                    symbolic,
+                    mo("="),
+                    numeric,
+                    mo("="),
+                    n(*t.p.get((i, j))?),
+                ])
+            } else {
+                // Chung's convention: the identity term is 0 for an isolated node.
+                let delta = if i == j && di > 0.0 { "1" } else { "0" };
+                row(vec![
+                    ij("L", li, lj),
+                    mo("="),
+                    mn(delta),
+                    mo("−"),
+                    symbolic,
+                    mo("="),
+                    n(*t.l.get((i, j))?),
+                ])
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::data::seed_001_graph;
+    use crate::engine::gcn::graph_matrices;
+
+    #[test]
+    fn entry_formulas_carry_the_deck_numbers() {
+        let t = graph_matrices(&seed_001_graph()).unwrap();
+        let labels: Vec<String> = (1..=6).map(|k| k.to_string()).collect();
+        let p = entry(Which::P, 0, 1, &t, &labels).unwrap().text();
+        assert_eq!(p, "P_1,2=(A_1,2)/(√(d_1)·√(d_2))=(1)/(√(3)·√(2))=0.408");
+        let l = entry(Which::L, 2, 2, &t, &labels).unwrap().text();
+        assert!(l.starts_with("L_3,3=1−") && l.ends_with("=1"), "{l}");
+        assert!(entry(Which::A, 9, 0, &t, &labels).is_none());
     }
 }

@@ -5,9 +5,9 @@ mod formula;
 
 use crate::engine::gcn::{graph_matrices, GraphMatricesTrace};
 use crate::graph::presets;
+use crate::widgets::formula::Formula;
 use crate::widgets::graph_canvas::CanvasNode;
 use crate::widgets::{GraphCanvas, Heatmap};
-use formula::{EntryFormula, MatrixCaption};
 use leptos::prelude::*;
 
 /// Which matrix an entry formula refers to.
@@ -76,7 +76,9 @@ pub fn GcnView() -> impl IntoView {
         view! {
             <Heatmap name=name values=matrix(pick) row_labels=labels col_labels=labels
                 highlight=selected focus=focus_of(w) on_hover=hover(w)>
-                <MatrixCaption which=w/>
+                <span class="caption-title">{formula::caption(w).0}</span>
+                " "
+                <Formula expr=formula::caption(w).1 class="caption-math"/>
             </Heatmap>
         }
     };
@@ -121,7 +123,11 @@ pub fn GcnView() -> impl IntoView {
                 </figure>
                 <div class="panel formula-panel" aria-live="polite">
                     <h2>"The entry under the pointer"</h2>
-                    <EntryFormula entry=entry trace=trace labels=labels/>
+                    {move || {
+                        let (w, i, j) = entry.get();
+                        let m = trace.with(|t| t.as_ref().ok().and_then(|t| labels.with(|l| formula::entry(w, i, j, t, l))));
+                        m.map(|m| view! { <Formula expr=m block=true class="entry-formula" key=format!("{w:?}{i},{j}")/> })
+                    }}
                     <p class="note">
                         "Isolated nodes (degree 0) would make d"<sup>"−½"</sup>
                         " undefined; nnviz sets that factor to 0, so their rows of P are 0 and

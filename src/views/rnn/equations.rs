@@ -1,45 +1,156 @@
 //! The selected step's equations in the decks' notation, with the engine's numbers for one
-//! unit j substituted (MathML).
+//! unit j substituted. The formulas are built as data (pure functions, tested natively) and
+//! rendered by the shared MathML renderer.
 
 use super::state::{CellChoice, RnnState, RunRef};
-use crate::engine::rnn::explain::UnitTerms;
-use crate::engine::rnn::CellState;
+use crate::engine::rnn::explain::{LstmUnit, UnitTerms};
 use crate::engine::Vector;
 use crate::widgets::format::fmt_num;
+use crate::widgets::formula::{mi, mo, num, paren, row, sub, subsup, sup, Formula, M};
 use leptos::prelude::*;
 
-fn n(v: f64) -> impl IntoView {
-    view! { <mn>{fmt_num(v, 3)}</mn> }
+fn w(s: &str) -> M {
+    sub(mi("W"), mi(s))
+}
+fn at(name: &str, t: usize) -> M {
+    sup(mi(name), paren(t.to_string()))
+}
+fn n(v: f64) -> M {
+    num(v, 3)
 }
 
-/// `name` with subscript and superscript, e.g. W_hx or h^(t).
-fn sym(name: &'static str, sub: &'static str) -> impl IntoView {
-    view! { <msub><mi>{name}</mi><mi>{sub}</mi></msub> }
+/// `name_t = act(W_·x x^(t) + W_·h h^(t−1) + b_·) = act(a + b + c) = act(z) = value`.
+pub fn gate_line(name: &str, g: &str, act: &str, t: usize, u: &UnitTerms) -> M {
+    row(vec![
+        sub(mi(name), mi("t")),
+        mo("="),
+        mi(act),
+        mo("("),
+        w(&format!("{g}x")),
+        at("x", t),
+        mo("+"),
+        w(&format!("{g}h")),
+        at("h", t - 1),
+        mo("+"),
+        sub(mi("b"), mi(g)),
+        mo(")"),
+        mo("="),
+        mi(act),
+        mo("("),
+        n(u.input_term),
+        mo("+"),
+        n(u.recurrent_term),
+        mo("+"),
+        n(u.bias),
+        mo(")"),
+        mo("="),
+        mi(act),
+        mo("("),
+        n(u.z),
+        mo(")"),
+        mo("="),
+        n(u.value),
+    ])
 }
 
-fn sup_t(name: &'static str, t: String) -> impl IntoView {
-    view! { <msup><mi>{name}</mi><mrow><mo>"("</mo><mn>{t}</mn><mo>")"</mo></mrow></msup> }
+/// The LSTM's six lines (f, i, g, o, C, h) for unit j at step t, keyed by gate.
+pub fn lstm_lines(t: usize, u: &LstmUnit) -> Vec<(&'static str, M)> {
+    vec![
+        ("f", gate_line("f", "f", "σ", t, &u.f)),
+        ("i", gate_line("i", "i", "σ", t, &u.i)),
+        ("g", gate_line("g", "g", "tanh", t, &u.g)),
+        ("o", gate_line("o", "o", "σ", t, &u.o)),
+        (
+            "C",
+            row(vec![
+                at("C", t),
+                mo("="),
+                sub(mi("f"), mi("t")),
+                mo("⊙"),
+                at("C", t - 1),
+                mo("+"),
+                sub(mi("i"), mi("t")),
+                mo("⊙"),
+                sub(mi("g"), mi("t")),
+                mo("="),
+                n(u.f.value),
+                mo("·"),
+                n(u.c_prev),
+                mo("+"),
+                n(u.i.value),
+                mo("·"),
+                n(u.g.value),
+                mo("="),
+                n(u.c),
+            ]),
+        ),
+        (
+            "h",
+            row(vec![
+                at("h", t),
+                mo("="),
+                sub(mi("o"), mi("t")),
+                mo("⊙"),
+                mi("tanh"),
+                mo("("),
+                at("C", t),
+                mo(")"),
+                mo("="),
+                n(u.o.value),
+                mo("·"),
+                n(u.tanh_c),
+                mo("="),
+                n(u.h),
+            ]),
+        ),
+    ]
 }
 
-/// One line: name = σ( (W·x x)_j + (W·h h)_j + b_j ) = σ(z) = value.
-fn gate_line(
-    name: &'static str,
-    wx: &'static str,
-    wh: &'static str,
-    b: &'static str,
-    act: &'static str,
-    t: usize,
-    u: &UnitTerms,
-) -> impl IntoView {
-    view! {
-        <math display="block" class="eq-line" data-gate=name>
-            <msub><mi>{name}</mi><mi>"t"</mi></msub><mo>"="</mo><mi>{act}</mi><mo>"("</mo>
-            {sym("W", wx)}{sup_t("x", t.to_string())}<mo>"+"</mo>
-            {sym("W", wh)}{sup_t("h", (t - 1).to_string())}<mo>"+"</mo>{sym("b", b)}<mo>")"</mo>
-            <mo>"="</mo><mi>{act}</mi><mo>"("</mo>{n(u.input_term)}<mo>"+"</mo>{n(u.recurrent_term)}<mo>"+"</mo>{n(u.bias)}<mo>")"</mo>
-            <mo>"="</mo><mi>{act}</mi><mo>"("</mo>{n(u.z)}<mo>")"</mo><mo>"="</mo>{n(u.value)}
-        </math>
-    }
+/// The vanilla RNN's two lines (z_h, h) for unit j at step t.
+pub fn vanilla_lines(t: usize, act: &str, u: &UnitTerms) -> Vec<(&'static str, M)> {
+    let z = || subsup(mi("z"), mi("h"), paren(t.to_string()));
+    vec![
+        (
+            "z",
+            row(vec![
+                z(),
+                mo("="),
+                w("hx"),
+                at("x", t),
+                mo("+"),
+                w("hh"),
+                at("h", t - 1),
+                mo("+"),
+                sub(mi("b"), mi("h")),
+                mo("="),
+                n(u.input_term),
+                mo("+"),
+                n(u.recurrent_term),
+                mo("+"),
+                n(u.bias),
+                mo("="),
+                n(u.z),
+            ]),
+        ),
+        (
+            "h",
+            row(vec![
+                at("h", t),
+                mo("="),
+                sub(mi("σ"), mi("h")),
+                mo("("),
+                z(),
+                mo(")"),
+                mo("="),
+                mi(act),
+                mo("("),
+                n(u.z),
+                mo(")"),
+                mo("="),
+                n(u.value),
+            ]),
+        ),
+    ]
 }
 
 /// The equations panel.
@@ -62,58 +173,33 @@ pub fn Equations(
         let j = unit.get().min(hidden - 1);
         let x = Vector::from_vec(vec![r.xs[t - 1]]);
         let lstm = state.with(|s| s.cell) == CellChoice::Lstm;
-        let heading = format!("Step t = {t}, unit j = {} of {hidden}", j + 1);
-        let lines = if lstm {
-            let prev: &CellState = &r.lstm_trace.states[t - 1];
-            match r.lstm.cell.explain_unit(&x, prev, j) {
-                Some(u) => view! {
-                    {gate_line("f", "fx", "fh", "f", "σ", t, &u.f)}
-                    {gate_line("i", "ix", "ih", "i", "σ", t, &u.i)}
-                    {gate_line("g", "gx", "gh", "g", "tanh", t, &u.g)}
-                    {gate_line("o", "ox", "oh", "o", "σ", t, &u.o)}
-                    <math display="block" class="eq-line" data-gate="C">
-                        {sup_t("C", t.to_string())}<mo>"="</mo>
-                        <msub><mi>"f"</mi><mi>"t"</mi></msub><mo>"⊙"</mo>{sup_t("C", (t - 1).to_string())}<mo>"+"</mo>
-                        <msub><mi>"i"</mi><mi>"t"</mi></msub><mo>"⊙"</mo><msub><mi>"g"</mi><mi>"t"</mi></msub>
-                        <mo>"="</mo>{n(u.f.value)}<mo>"·"</mo>{n(u.c_prev)}<mo>"+"</mo>{n(u.i.value)}<mo>"·"</mo>{n(u.g.value)}
-                        <mo>"="</mo>{n(u.c)}
-                    </math>
-                    <math display="block" class="eq-line" data-gate="h">
-                        {sup_t("h", t.to_string())}<mo>"="</mo><msub><mi>"o"</mi><mi>"t"</mi></msub><mo>"⊙"</mo>
-                        <mi>"tanh"</mi><mo>"("</mo>{sup_t("C", t.to_string())}<mo>")"</mo>
-                        <mo>"="</mo>{n(u.o.value)}<mo>"·"</mo>{n(u.tanh_c)}<mo>"="</mo>{n(u.h)}
-                    </math>
-                    <p class="note">
-                        {format!("The constant-error path: C({}) reaches C({t}) multiplied by f = {} — close to 1 keeps the memory (and its gradient).", t - 1, fmt_num(u.f.value, 3))}
-                    </p>
-                }
-                .into_any(),
-                None => ().into_any(),
+        let (lines, note) = if lstm {
+            match r.lstm.cell.explain_unit(&x, &r.lstm_trace.states[t - 1], j) {
+                Some(u) => (
+                    lstm_lines(t, &u),
+                    Some(format!("The constant-error path: C({}) reaches C({t}) multiplied by f = {} — close to 1 keeps the memory, and its gradient.", t - 1, fmt_num(u.f.value, 3))),
+                ),
+                None => (vec![], None),
             }
         } else {
-            let prev = &r.vanilla_trace.states[t - 1];
             let act = r.vanilla.cell.activation.label();
-            match r.vanilla.cell.explain_unit(&x, prev, j) {
-                Some(u) => view! {
-                    <math display="block" class="eq-line" data-gate="z">
-                        <msubsup><mi>"z"</mi><mi>"h"</mi><mrow><mo>"("</mo><mn>{t.to_string()}</mn><mo>")"</mo></mrow></msubsup><mo>"="</mo>
-                        {sym("W", "hx")}{sup_t("x", t.to_string())}<mo>"+"</mo>{sym("W", "hh")}{sup_t("h", (t - 1).to_string())}<mo>"+"</mo>{sym("b", "h")}
-                        <mo>"="</mo>{n(u.input_term)}<mo>"+"</mo>{n(u.recurrent_term)}<mo>"+"</mo>{n(u.bias)}<mo>"="</mo>{n(u.z)}
-                    </math>
-                    <math display="block" class="eq-line" data-gate="h">
-                        {sup_t("h", t.to_string())}<mo>"="</mo><msub><mi>"σ"</mi><mi>"h"</mi></msub><mo>"("</mo>
-                        <msubsup><mi>"z"</mi><mi>"h"</mi><mrow><mo>"("</mo><mn>{t.to_string()}</mn><mo>")"</mo></mrow></msubsup><mo>")"</mo>
-                        <mo>"="</mo><mi>{act}</mi><mo>"("</mo>{n(u.z)}<mo>")"</mo><mo>"="</mo>{n(u.value)}
-                    </math>
-                }
-                .into_any(),
-                None => ().into_any(),
+            match r
+                .vanilla
+                .cell
+                .explain_unit(&x, &r.vanilla_trace.states[t - 1], j)
+            {
+                Some(u) => (vanilla_lines(t, act, &u), None),
+                None => (vec![], None),
             }
         };
         view! {
-            <h2>{heading}</h2>
+            <h2>{format!("Step t = {t}, unit j = {} of {hidden}", j + 1)}</h2>
             <p class="note">{format!("x({t}) = {} · the numbers are unit j's entries", fmt_num(r.xs[t - 1], 4))}</p>
-            {lines}
+            {lines
+                .into_iter()
+                .map(|(key, m)| view! { <Formula expr=m block=true class="eq-line" key=key.to_string()/> })
+                .collect_view()}
+            {note.map(|s| view! { <p class="note">{s}</p> })}
         }
         .into_any()
     };
@@ -132,5 +218,27 @@ pub fn Equations(
                     }/>
             </label>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vanilla_line_reads_like_the_deck() {
+        let u = UnitTerms {
+            input_term: 0.017,
+            recurrent_term: 0.019,
+            bias: 0.0,
+            z: 0.036,
+            value: 0.036,
+        };
+        let lines = vanilla_lines(30, "tanh", &u);
+        assert_eq!(
+            lines[0].1.text(),
+            "z_h^(30)=W_hxx^(30)+W_hhh^(29)+b_h=0.017+0.019+0=0.036"
+        );
+        assert_eq!(lines[1].1.text(), "h^(30)=σ_h(z_h^(30))=tanh(0.036)=0.036");
     }
 }

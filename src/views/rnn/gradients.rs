@@ -61,6 +61,7 @@ pub fn GradientPanel(
             log_y: true,
             series,
             marker_x: Some(step.get() as f64),
+            x_range: Some((0.0, run.with(|r| r.as_ref().map_or(1, |r| r.len())) as f64)),
         }
     });
     let stats = move || {
@@ -96,6 +97,11 @@ pub fn GradientPanel(
                     {format!("‖∂L/∂h(0)‖ / ‖∂L/∂h(T)‖: vanilla {}, LSTM {}", sci(v), sci(l))}
                 </li>
                 {clip_line}
+                {r.lstm_bptt.window.map(|k| view! {
+                    <li data-stat="truncation">
+                        {format!("Truncated BPTT, k = {k}: states before step {} get exactly 0 gradient, which a log axis cannot draw — the lines start where the gradient does.", r.len().saturating_sub(k))}
+                    </li>
+                })}
             </ul>
         }
         .into_any()

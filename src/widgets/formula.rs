@@ -1,0 +1,169 @@
+//! Formulas as data, rendered as browser-native MathML by one recursive function.
+//!
+//! Views build a [`M`] tree (pure, testable natively via [`M::text`]) and hand it to
+//! [`Formula`]. One renderer for every formula keeps the wasm small: each distinct `view!` shape
+//! costs code, a data tree does not. Every leaf is a text node — never HTML.
+
+use crate::widgets::format::fmt_num;
+use leptos::prelude::*;
+
+/// A MathML expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum M {
+    /// An identifier, `<mi>`.
+    I(String),
+    /// A number, `<mn>`.
+    N(String),
+    /// An operator, `<mo>`.
+    O(String),
+    /// Text, `<mtext>`.
+    T(String),
+    /// A row, `<mrow>`.
+    Row(Vec<M>),
+    /// base_sub.
+    Sub(Box<M>, Box<M>),
+    /// base^sup.
+    Sup(Box<M>, Box<M>),
+    /// base_sub^sup.
+    SubSup(Box<M>, Box<M>, Box<M>),
+    /// A fraction.
+    Frac(Box<M>, Box<M>),
+    /// A square root.
+    Sqrt(Box<M>),
+    /// base with something under it (∑ over j).
+    Under(Box<M>, Box<M>),
+}
+
+/// `<mi>`.
+pub fn mi(s: impl Into<String>) -> M {
+    M::I(s.into())
+}
+/// `<mn>` from text.
+pub fn mn(s: impl Into<String>) -> M {
+    M::N(s.into())
+}
+/// `<mn>` for a number, formatted like every other number of nnviz.
+pub fn num(v: f64, digits: usize) -> M {
+    M::N(fmt_num(v, digits))
+}
+/// `<mo>`.
+pub fn mo(s: impl Into<String>) -> M {
+    M::O(s.into())
+}
+/// `<mtext>`.
+pub fn mtext(s: impl Into<String>) -> M {
+    M::T(s.into())
+}
+/// `<mrow>`.
+pub fn row(items: Vec<M>) -> M {
+    M::Row(items)
+}
+/// base_sub.
+pub fn sub(base: M, s: M) -> M {
+    M::Sub(Box::new(base), Box::new(s))
+}
+/// base^sup.
+pub fn sup(base: M, s: M) -> M {
+    M::Sup(Box::new(base), Box::new(s))
+}
+/// base_sub^sup.
+pub fn subsup(base: M, s: M, p: M) -> M {
+    M::SubSup(Box::new(base), Box::new(s), Box::new(p))
+}
+/// num / den.
+pub fn frac(num: M, den: M) -> M {
+    M::Frac(Box::new(num), Box::new(den))
+}
+/// √x.
+pub fn sqrt(x: M) -> M {
+    M::Sqrt(Box::new(x))
+}
+/// base with `u` underneath.
+pub fn under(base: M, u: M) -> M {
+    M::Under(Box::new(base), Box::new(u))
+}
+/// `(t)` as a superscript index, the decks' x^(t).
+pub fn paren(t: impl Into<String>) -> M {
+    row(vec![mo("("), mn(t), mo(")")])
+}
+
+impl M {
+    /// A plain-text reading (for tests and accessible labels): sub/superscripts as _ and ^.
+    pub fn text(&self) -> String {
+        match self {
+            M::I(s) | M::N(s) | M::O(s) | M::T(s) => s.clone(),
+            M::Row(v) => v.iter().map(M::text).collect::<Vec<_>>().join(""),
+            M::Sub(a, b) => format!("{}_{}", a.text(), b.text()),
+            M::Sup(a, b) => format!("{}^{}", a.text(), b.text()),
+            M::SubSup(a, b, c) => format!("{}_{}^{}", a.text(), b.text(), c.text()),
+            M::Frac(a, b) => format!("({})/({})", a.text(), b.text()),
+            M::Sqrt(a) => format!("√({})", a.text()),
+            M::Under(a, b) => format!("{}_{}", a.text(), b.text()),
+        }
+    }
+}
+
+/// Renders an expression tree as MathML elements.
+pub fn render(m: &M) -> AnyView {
+    match m {
+        M::I(s) => view! { <mi>{s.clone()}</mi> }.into_any(),
+        M::N(s) => view! { <mn>{s.clone()}</mn> }.into_any(),
+        M::O(s) => view! { <mo>{s.clone()}</mo> }.into_any(),
+        M::T(s) => view! { <mtext>{s.clone()}</mtext> }.into_any(),
+        M::Row(v) => view! { <mrow>{v.iter().map(render).collect_view()}</mrow> }.into_any(),
+        M::Sub(a, b) => view! { <msub>{render(a)}{render(b)}</msub> }.into_any(),
+        M::Sup(a, b) => view! { <msup>{render(a)}{render(b)}</msup> }.into_any(),
+        M::SubSup(a, b, c) => {
+            view! { <msubsup>{render(a)}{render(b)}{render(c)}</msubsup> }.into_any()
+        }
+        M::Frac(a, b) => view! { <mfrac>{render(a)}{render(b)}</mfrac> }.into_any(),
+        M::Sqrt(a) => view! { <msqrt>{render(a)}</msqrt> }.into_any(),
+        M::Under(a, b) => view! { <munder>{render(a)}{render(b)}</munder> }.into_any(),
+    }
+}
+
+/// A formula, inline or as a displayed block.
+#[component]
+pub fn Formula(
+    /// The expression.
+    #[prop(into)]
+    expr: Signal<M>,
+    /// Display as a block (centred line) rather than inline.
+    #[prop(optional)]
+    block: bool,
+    /// CSS class.
+    #[prop(optional, into)]
+    class: String,
+    /// A machine-readable key, set as `data-key` (for tests and linked highlighting).
+    #[prop(optional, into)]
+    key: Signal<String>,
+) -> impl IntoView {
+    let math = view! {
+        <math display=if block { "block" } else { "inline" } class=class data-key=move || key.get()
+            aria-label=move || expr.with(M::text)>
+            {move || expr.with(render)}
+        </math>
+    };
+    // A long block formula scrolls inside its own box instead of widening the page.
+    if block {
+        view! { <div class="formula-block">{math}</div> }.into_any()
+    } else {
+        math.into_any()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_reading() {
+        let e = row(vec![
+            sub(mi("P"), row(vec![mn("1"), mo(","), mn("2")])),
+            mo("="),
+            frac(mn("1"), row(vec![sqrt(mn("3")), mo("·"), sqrt(mn("2"))])),
+        ]);
+        assert_eq!(e.text(), "P_1,2=(1)/(√(3)·√(2))");
+        assert_eq!(num(-0.5, 3).text(), "−0.5");
+    }
+}
