@@ -3,46 +3,16 @@
 //! Run: `scripts/test.sh` (or see README for the raw cargo command).
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
 use nnviz::app::{show_error_banner, App};
 use nnviz::views::GcnView;
+mod common;
+
+use common::{container, count, document, query, tick};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh container appended to <body>, so tests do not see each other's DOM.
-fn container() -> HtmlElement {
-    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&el).unwrap();
-    el
-}
-
-/// Lets Leptos' scheduled effects and the browser's events run.
-async fn tick(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
-
-fn query(root: &Element, sel: &str) -> Element {
-    root.query_selector(sel)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {sel}"))
-}
-
-fn count(root: &Element, sel: &str) -> u32 {
-    root.query_selector_all(sel).unwrap().length()
-}
 
 fn cell_value(root: &Element, matrix: &str, i: usize, j: usize) -> f64 {
     let sel = format!("[data-matrix='{matrix}'] .cell[data-row='{i}'][data-col='{j}']");

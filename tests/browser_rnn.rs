@@ -4,25 +4,14 @@
 
 use nnviz::views::rnn::state::{run, Preset, RnnState};
 use nnviz::views::RnnView;
+mod common;
+
+use common::{count, query as q, tick};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn tick(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
-}
 
 /// Mounts the view with the page at `hash` and returns its container.
 async fn mount(hash: &str) -> HtmlElement {
@@ -32,17 +21,10 @@ async fn mount(hash: &str) -> HtmlElement {
         .set_hash(hash)
         .unwrap();
     tick(10).await;
-    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&el).unwrap();
+    let el = common::container();
     std::mem::forget(leptos::mount::mount_to(el.clone(), RnnView));
     tick(60).await;
     el
-}
-
-fn q(root: &Element, sel: &str) -> Element {
-    root.query_selector(sel)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {sel}"))
 }
 
 fn click(root: &Element, sel: &str) {
@@ -67,10 +49,7 @@ fn selected_step(root: &Element) -> String {
 #[wasm_bindgen_test]
 async fn stepping_moves_the_highlight_and_the_equations() {
     let root = mount("#/rnn").await;
-    assert_eq!(
-        root.query_selector_all(".diagram .step").unwrap().length(),
-        30
-    );
+    assert_eq!(count(&root, ".diagram .step"), 30);
     assert_eq!(selected_step(&root), "30");
     click(&root, "button[aria-label='step back']");
     tick(30).await;
@@ -181,7 +160,7 @@ async fn bad_input_gets_a_message_and_keeps_the_picture() {
     let msg = q(&root, ".input-error").text_content().unwrap();
     assert!(msg.contains("two") && msg.contains("last valid"), "{msg}");
     assert_eq!(
-        root.query_selector_all(".diagram .step").unwrap().length(),
+        count(&root, ".diagram .step"),
         30,
         "the last good run stays"
     );
@@ -199,9 +178,6 @@ async fn bad_input_gets_a_message_and_keeps_the_picture() {
     area.dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
     tick(50).await;
-    assert_eq!(
-        root.query_selector_all(".diagram .step").unwrap().length(),
-        5
-    );
+    assert_eq!(count(&root, ".diagram .step"), 5);
     root.remove();
 }

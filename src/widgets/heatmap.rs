@@ -56,59 +56,63 @@ pub fn Heatmap(
     /// Caption above the matrix, typically its formula in MathML.
     children: Children,
 ) -> impl IntoView {
+    // One evaluation of the caller's (possibly derived) signal per change, shared by all cells.
+    let values = Memo::new(move |_| values.get());
     let name_attr = name.clone();
     let grad_id = format!("grad-{name}");
     let grad_url = format!("url(#{grad_id})");
     let scale = Memo::new(move |_| values.with(|m| max_abs(m.iter())));
     let dims = Memo::new(move |_| values.with(|m| (m.nrows(), m.ncols())));
 
+    // The cells' DOM depends only on the matrix's shape; each cell's colour, number and tooltip
+    // update in place when the values change (rebuilding thousands of nodes per edit is what
+    // made interaction slow).
     let cells = move || {
-        let name = name.clone();
-        values.with(|m| {
-            let (rows, cols) = (m.nrows(), m.ncols());
-            let cs = cell_size(rows.max(cols));
-            let rl = row_labels.get();
-            let cl = col_labels.get();
-            let s = scale.get();
-            let mut out = Vec::with_capacity(rows * cols);
-            for i in 0..rows {
-                for j in 0..cols {
-                    let v = m[(i, j)];
-                    let c = diverging(v, s);
-                    let (x, y) = (LABEL + j as f64 * cs, LABEL + i as f64 * cs);
-                    let tip = format!(
+        let (rows, cols) = dims.get();
+        let cs = cell_size(rows.max(cols));
+        let show_text = cs >= MIN_CELL_FOR_TEXT;
+        let mut out = Vec::with_capacity(rows * cols);
+        for i in 0..rows {
+            for j in 0..cols {
+                let name = name.clone();
+                let v = move || values.with(|m| m.get((i, j)).copied().unwrap_or(0.0));
+                let colour = move || diverging(v(), scale.get());
+                let (x, y) = (LABEL + j as f64 * cs, LABEL + i as f64 * cs);
+                let tip = move || {
+                    let (rl, cl) = (row_labels.get(), col_labels.get());
+                    format!(
                         "{name}[{}, {}] = {}",
                         rl.get(i).map_or("?", String::as_str),
                         cl.get(j).map_or("?", String::as_str),
-                        fmt_num(v, 6)
-                    );
-                    let text = (cs >= MIN_CELL_FOR_TEXT).then(|| {
-                        view! {
-                            <text x=x + cs / 2.0 y=y + cs / 2.0 fill=c.text_colour()
-                                text-anchor="middle" dominant-baseline="central" class="cell-text">
-                                {fmt_num(v, digits)}
-                            </text>
-                        }
-                    });
-                    let hl = move || {
-                        let h = highlight.get();
-                        h == Some(i) || h == Some(j)
-                    };
-                    let focused = move || focus.get() == Some((i, j));
-                    out.push(view! {
-                        <g class="cell" class:hl=hl class:focus=focused
-                            data-row=i data-col=j data-value=v.to_string()
-                            on:mouseenter=move |_| { if let Some(cb) = on_hover { cb.run((i, j)) } }
-                            on:click=move |_| { if let Some(cb) = on_hover { cb.run((i, j)) } }>
-                            <rect x=x y=y width=cs height=cs fill=c.css()></rect>
-                            {text}
-                            <title>{tip}</title>
-                        </g>
-                    });
-                }
+                        fmt_num(v(), 6)
+                    )
+                };
+                let text = show_text.then(|| {
+                    view! {
+                        <text x=x + cs / 2.0 y=y + cs / 2.0 fill=move || colour().text_colour()
+                            text-anchor="middle" dominant-baseline="central" class="cell-text">
+                            {move || fmt_num(v(), digits)}
+                        </text>
+                    }
+                });
+                let hl = move || {
+                    let h = highlight.get();
+                    h == Some(i) || h == Some(j)
+                };
+                let focused = move || focus.get() == Some((i, j));
+                out.push(view! {
+                    <g class="cell" class:hl=hl class:focus=focused
+                        data-row=i data-col=j data-value=move || v().to_string()
+                        on:mouseenter=move |_| { if let Some(cb) = on_hover { cb.run((i, j)) } }
+                        on:click=move |_| { if let Some(cb) = on_hover { cb.run((i, j)) } }>
+                        <rect x=x y=y width=cs height=cs fill=move || colour().css()></rect>
+                        {text}
+                        <title>{tip}</title>
+                    </g>
+                });
             }
-            out
-        })
+        }
+        out
     };
     let labels = move || {
         let (rows, cols) = dims.get();
