@@ -181,3 +181,30 @@ async fn bad_input_gets_a_message_and_keeps_the_picture() {
     assert_eq!(count(&root, ".diagram .step"), 5);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn stepping_does_not_rerun_the_engine() {
+    let root = mount("#/rnn").await;
+    let runs = |root: &Element| {
+        q(root, ".rnn-view")
+            .get_attribute("data-engine-runs")
+            .unwrap()
+    };
+    let before = runs(&root);
+    click(&root, "button[aria-label='step back']");
+    click(&root, "button[aria-label='step back']");
+    tick(40).await;
+    assert_eq!(selected_step(&root), "28");
+    assert_eq!(runs(&root), before, "stepping reuses the run");
+    click(&root, "button[data-cell='LSTM']");
+    tick(40).await;
+    assert_eq!(
+        runs(&root),
+        before,
+        "switching the cell shown reuses the run"
+    );
+    button(&root, "Vanishing gradients").click();
+    tick(60).await;
+    assert_ne!(runs(&root), before, "a model change runs the engine");
+    root.remove();
+}

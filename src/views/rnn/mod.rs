@@ -31,7 +31,24 @@ enum Play {
 #[component]
 pub fn RnnView() -> impl IntoView {
     let (state, link_error) = use_url_state::<RnnState>(Route::Rnn);
-    let latest = Memo::new(move |_| state.with(run).map(|r| RunRef(std::sync::Arc::new(r))));
+    // The engine runs only when a model-relevant field changes — not when the student steps
+    // through time, picks a unit or switches the cell shown.
+    let model_state = Memo::new(move |_| {
+        state.with(|s| RnnState {
+            step: 0,
+            unit: 0,
+            cell: CellChoice::Vanilla,
+            ..s.clone()
+        })
+    });
+    // Counts engine runs (shown as data-engine-runs, so a test can check steps reuse the run).
+    let engine_runs = RwSignal::new(0usize);
+    let latest = Memo::new(move |_| {
+        engine_runs.update_untracked(|n| *n += 1);
+        model_state
+            .with(run)
+            .map(|r| RunRef(std::sync::Arc::new(r)))
+    });
     // Panels keep showing the last good run while the input has an error: nothing is lost.
     let run = Memo::new(
         move |prev: Option<&Result<RunRef, String>>| match (latest.get(), prev) {
@@ -209,7 +226,7 @@ pub fn RnnView() -> impl IntoView {
     };
 
     view! {
-        <section class="view rnn-view">
+        <section class="view rnn-view" data-engine-runs=move || { latest.track(); engine_runs.get_untracked() }>
             <header class="view-header">
                 <h1>"Recurrent networks and LSTMs"</h1>
                 <p class="lede">
