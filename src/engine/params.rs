@@ -25,6 +25,12 @@ pub trait Parameters: Clone {
     /// NaN if any entry is NaN, ∞ if any is infinite.
     fn global_norm(&self) -> f64 {
         let tensors = self.tensors();
+        // Fast path: the plain sum of squares is exact whenever it neither overflows nor
+        // underflows; only then is the scaled (two-pass) computation needed.
+        let plain: f64 = tensors.iter().map(|(_, t)| t.norm_squared()).sum();
+        if plain.is_finite() && plain > 1e-200 {
+            return plain.sqrt();
+        }
         let m = tensors
             .iter()
             .flat_map(|(_, t)| t.iter())

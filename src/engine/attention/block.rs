@@ -8,6 +8,7 @@
 //! G = GeLU(U), F = G W_2 + b_2: ∂W_2 = Gᵀ ∂F, ∂b_2 = Σ_rows ∂F, ∂U = (∂F W_2ᵀ) ⊙ GeLU'(U),
 //! ∂W_1 = Aᵀ ∂U, ∂b_1 = Σ_rows ∂U, ∂A = ∂U W_1ᵀ.
 
+use super::super::linalg::at_b;
 use super::super::ops::layernorm::{layer_norm, layer_norm_backward, LayerNormTrace};
 use super::super::ops::Activation;
 use super::super::params::Parameters;
@@ -168,10 +169,10 @@ impl TransformerBlock {
 
     /// Adds the MLP's parameter gradients to `grads`; returns ∂L/∂A.
     fn mlp_backward(&self, a: &Mat, t: &MlpTrace, d_f: &Mat, grads: &mut TransformerBlock) -> Mat {
-        grads.w2 += t.g.tr_mul(d_f);
+        grads.w2 += at_b(&t.g, d_f);
         grads.b2 += col_sums(d_f);
         let d_u = Activation::Gelu.backward(&t.u, &(d_f * self.w2.transpose()));
-        grads.w1 += a.tr_mul(&d_u);
+        grads.w1 += at_b(a, &d_u);
         grads.b1 += col_sums(&d_u);
         d_u * self.w1.transpose()
     }

