@@ -99,12 +99,7 @@ impl SeqTask {
             }
             SeqTask::TinyText => {
                 let chars: Vec<char> = TINY_TEXT.chars().collect();
-                // A window of t_len + 1 characters (wrapping around the corpus) gives t_len steps.
-                let start = rng.random_range(0..chars.len());
-                let window: String = (0..=t_len)
-                    .map(|k| chars[(start + k) % chars.len()])
-                    .collect();
-                char_example(&window, &char_vocab(TINY_TEXT))
+                text_window(rng, &chars, &char_vocab(TINY_TEXT), t_len)
             }
         }
     }
@@ -119,6 +114,22 @@ pub fn char_vocab(text: &str) -> Vec<char> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// A next-character example from a random window of `chars`: t_len + 1 characters (wrapping
+/// around the text) give t_len steps. Empty text gives an empty example.
+pub fn text_window(rng: &mut Rng, chars: &[char], vocab: &[char], t_len: usize) -> SeqExample {
+    if chars.is_empty() {
+        return SeqExample {
+            xs: Vec::new(),
+            targets: Vec::new(),
+        };
+    }
+    let start = rng.random_range(0..chars.len());
+    let window: String = (0..=t_len)
+        .map(|k| chars[(start + k) % chars.len()])
+        .collect();
+    char_example(&window, vocab)
 }
 
 /// Next-character example: one-hot inputs of `text[..n-1]`, class targets `text[1..]`.

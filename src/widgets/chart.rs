@@ -113,10 +113,17 @@ pub fn draw_chart<DB: DrawingBackend>(
                 .y_desc(spec.y_label.as_str())
                 .y_labels(6)
                 .y_label_formatter(&|v: &f64| {
-                    if spec.log_y {
+                    if spec.log_y || v.abs() >= 1e5 {
                         format!("{v:.0e}").replace('-', "−")
                     } else {
                         crate::widgets::format::fmt_num(*v, 3)
+                    }
+                })
+                .x_label_formatter(&|v: &f64| {
+                    if v.fract() == 0.0 && v.abs() < 1e9 {
+                        format!("{}", *v as i64)
+                    } else {
+                        crate::widgets::format::fmt_num(*v, 2)
                     }
                 })
                 .light_line_style(RGBColor(238, 238, 238))

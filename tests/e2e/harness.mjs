@@ -24,7 +24,8 @@ const TYPES = {
 };
 
 /** Starts the server on a free port; resolves to { base, close }. */
-export async function serveDist() {
+export async function serveDist(dir = process.env.NNVIZ_DIST ? path.resolve(process.env.NNVIZ_DIST) : dist) {
+  const dist = dir;
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error('dist/index.html missing: run `trunk build --release` first');
   }
@@ -74,4 +75,30 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
 export async function screenshot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** A screenshot of one element (a panel), for the per-panel pictures. */
+export async function panelShot(locator, name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  await locator.scrollIntoViewIfNeeded();
+  await locator.screenshot({ path: path.join(artifacts, `${name}.png`) });
+}
+
+/** Starts the dist server and a browser for a test file; closes both after it. */
+export function useBrowser({ before, after }) {
+  const ctx = {};
+  before(async () => {
+    ctx.server = await serveDist();
+    ctx.browser = await launch();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    ctx.server?.close();
+  });
+  return ctx;
+}
+
+/** The RNN view's URL with the given state (merged over the defaults by the app). */
+export function rnnLink(base, state) {
+  return base + '#/rnn?s=' + encodeURIComponent(JSON.stringify(state));
 }

@@ -1,20 +1,81 @@
 //! Training a recurrent model on a seeded sequence task (minibatches of fresh examples).
 
 use super::super::clip::Clip;
-use super::super::data::SeqTask;
+use super::super::data::{char_vocab, text_window, SeqExample, SeqTask};
 use super::super::params::Parameters;
 use super::super::rng::Rng;
 use super::super::train::Trainable;
-use super::super::Result;
+use super::super::{EngineError, Result};
 use super::{bptt, Cell, SeqModel, Target};
 
-/// A recurrent model learning a [`SeqTask`].
+/// Where training sequences come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeqSource {
+    /// One of the built-in seeded tasks.
+    Task(SeqTask),
+    /// Next-character prediction on random windows of a text the student typed; the
+    /// vocabulary is the text's distinct characters.
+    Text {
+        /// The text's characters.
+        chars: Vec<char>,
+        /// Its sorted distinct characters.
+        vocab: Vec<char>,
+    },
+}
+
+impl From<SeqTask> for SeqSource {
+    fn from(t: SeqTask) -> Self {
+        SeqSource::Task(t)
+    }
+}
+
+impl SeqSource {
+    /// A text source; at least two characters are needed to predict a next one.
+    pub fn text(text: &str) -> Result<Self> {
+        let chars: Vec<char> = text.chars().collect();
+        if chars.len() < 2 {
+            return Err(EngineError::Invalid(
+                "the training text needs at least two characters".into(),
+            ));
+        }
+        Ok(SeqSource::Text {
+            vocab: char_vocab(text),
+            chars,
+        })
+    }
+
+    /// Input width n_x.
+    pub fn inputs(&self) -> usize {
+        match self {
+            SeqSource::Task(t) => t.inputs(),
+            SeqSource::Text { vocab, .. } => vocab.len(),
+        }
+    }
+
+    /// Output width n_y.
+    pub fn outputs(&self) -> usize {
+        match self {
+            SeqSource::Task(t) => t.outputs(),
+            SeqSource::Text { vocab, .. } => vocab.len(),
+        }
+    }
+
+    /// One example of length `t_len`.
+    pub fn sample(&self, rng: &mut Rng, t_len: usize) -> SeqExample {
+        match self {
+            SeqSource::Task(t) => t.sample(rng, t_len),
+            SeqSource::Text { chars, vocab } => text_window(rng, chars, vocab, t_len.max(1)),
+        }
+    }
+}
+
+/// A recurrent model learning from a [`SeqSource`].
 #[derive(Debug, Clone)]
 pub struct SeqTrainTask<C> {
     /// The model being trained.
     pub model: SeqModel<C>,
-    /// The task.
-    pub task: SeqTask,
+    /// Where the sequences come from.
+    pub task: SeqSource,
     /// Sequence length T.
     pub seq_len: usize,
     /// Examples per step.

@@ -333,7 +333,7 @@ fn lstm_beats_the_mean_baseline_on_the_adding_problem() {
     let readout = Readout::init(&mut r, 12, 1, ReadoutKind::Mse(Activation::Identity));
     let task = task::SeqTrainTask {
         model: SeqModel { cell, readout },
-        task: SeqTask::Adding,
+        task: SeqTask::Adding.into(),
         seq_len: 15,
         batch: 16,
         window: None,

@@ -7,7 +7,8 @@ use crate::widgets::colour::Rgb;
 use crate::widgets::format::fmt_num;
 use leptos::prelude::*;
 
-fn sci(v: f64) -> String {
+/// A number in plain or scientific notation, whichever reads better.
+pub(super) fn sci(v: f64) -> String {
     if v == 0.0 {
         "0".into()
     } else if (1e-3..1e4).contains(&v.abs()) {

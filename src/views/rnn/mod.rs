@@ -7,6 +7,8 @@ mod equations;
 mod gates;
 mod gradients;
 pub mod state;
+pub mod train;
+mod training;
 
 use crate::engine::ops::Activation;
 use crate::hooks::use_url_state;
@@ -18,6 +20,7 @@ use gates::GateHeatmaps;
 use gradients::GradientPanel;
 use leptos::prelude::*;
 use state::{run, CellChoice, Preset, RnnState, RunRef, MAX_HIDDEN, MAX_LEN};
+use training::TrainingPanel;
 
 /// Direction of the step animation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,7 @@ pub fn RnnView() -> impl IntoView {
             step: 0,
             unit: 0,
             cell: CellChoice::Vanilla,
+            train: train::TrainConfig::default(),
             ..s.clone()
         })
     });
@@ -201,7 +205,8 @@ pub fn RnnView() -> impl IntoView {
             view! {
                 <button class="preset" on:click=move |_| {
                     stop();
-                    let s = p.state();
+                    // A preset sets the story's model; the training panel keeps its settings.
+                    let s = RnnState { train: state.with_untracked(|s| s.train.clone()), ..p.state() };
                     input_text.set(s.input.clone());
                     state.set(s);
                 }>{p.label()}</button>
@@ -253,6 +258,7 @@ pub fn RnnView() -> impl IntoView {
                         <GradientPanel run=run state=state step=step/>
                     </div>
                     <GateHeatmaps run=run state=state step=step/>
+                    <TrainingPanel state=state/>
                 </div>
             </div>
         </section>

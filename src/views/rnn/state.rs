@@ -55,6 +55,8 @@ pub struct RnnState {
     pub step: usize,
     /// The unit j written out in the equations (0-based).
     pub unit: usize,
+    /// The training panel's settings.
+    pub train: super::train::TrainConfig,
 }
 
 impl Default for RnnState {
@@ -72,6 +74,7 @@ impl Default for RnnState {
             input: String::new(),
             step: 30,
             unit: 0,
+            train: super::train::TrainConfig::default(),
         }
     }
 }
