@@ -14,7 +14,13 @@ use web_sys::{Element, HtmlElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts the view with the page at `hash` and returns its container.
+/// Longer than the URL hook's write throttle.
+const URL_WRITE_WAIT: i32 = nnviz::hooks::url_state::WRITE_EVERY_MS as i32 + 60;
+
 async fn mount(hash: &str) -> HtmlElement {
+    // Earlier tests' views are leaked, not unmounted: let their throttled URL writes land
+    // before this test sets its own link.
+    tick(URL_WRITE_WAIT).await;
     web_sys::window()
         .unwrap()
         .location()
@@ -52,7 +58,7 @@ async fn stepping_moves_the_highlight_and_the_equations() {
     assert_eq!(count(&root, ".diagram .step"), 30);
     assert_eq!(selected_step(&root), "30");
     click(&root, "button[aria-label='step back']");
-    tick(30).await;
+    tick(URL_WRITE_WAIT).await;
     assert_eq!(selected_step(&root), "29");
     assert!(q(&root, ".equations h2")
         .text_content()
@@ -138,7 +144,7 @@ async fn a_link_reproduces_the_state() {
     assert_eq!(sel.value(), "identity");
     // Changing a control rewrites the link, so reloading it would show the same.
     click(&root, "button[aria-label='step back']");
-    tick(30).await;
+    tick(URL_WRITE_WAIT).await;
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     let back: RnnState = nnviz::state::decode(&hash).unwrap().unwrap();
     assert_eq!(back.step, 39);

@@ -1,5 +1,8 @@
 //! A view's state, read from the URL once and written back on every change with
 //! `history.replaceState` (so edits neither add history entries nor fire `hashchange`).
+//! Writes are throttled: the first change is written at once, further ones at most every
+//! [`WRITE_EVERY_MS`] (the last one always lands). A replaceState took several milliseconds
+//! per slider step in a CPU profile — too much to repeat on every input event.
 
 use crate::route::Route;
 use crate::state;
@@ -7,6 +10,15 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
+
+/// Least time between two URL writes.
+pub const WRITE_EVERY_MS: f64 = 250.0;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
 
 fn current_hash() -> String {
     web_sys::window()
@@ -32,11 +44,35 @@ where
         Err(e) => (T::default(), Some(e)),
     };
     let signal = RwSignal::new(initial);
-    Effect::new(move |_| {
-        let encoded = signal.with(|s| state::encode(route.href(), s));
-        // Only while this view is the page shown (a late effect must not rewrite another route).
+    let last_write = StoredValue::new(f64::NEG_INFINITY);
+    let pending = StoredValue::new(false);
+    let write = move || {
+        let Some(encoded) = signal.try_with_untracked(|s| state::encode(route.href(), s)) else {
+            return; // the view is gone
+        };
+        // Only while this view is the page shown (a late write must not rewrite another route).
         if Route::parse(&current_hash()) == Some(route) {
             replace_hash(&encoded);
+        }
+        last_write.try_set_value(now_ms());
+    };
+    Effect::new(move |_| {
+        signal.track();
+        if pending.get_value() {
+            return;
+        }
+        let wait = WRITE_EVERY_MS - (now_ms() - last_write.get_value());
+        if wait <= 0.0 {
+            write();
+        } else {
+            pending.set_value(true);
+            set_timeout(
+                move || {
+                    pending.try_set_value(false);
+                    write();
+                },
+                std::time::Duration::from_millis(wait as u64),
+            );
         }
     });
     (signal, error)

@@ -1,0 +1,60 @@
+// Where a view's time goes: records a CPU profile (Chrome DevTools Protocol) while a slider is
+// moved N times and prints the functions with the most self time. Build with names kept first:
+//   sed 's/data-wasm-opt="z"/& data-keep-debug/' index.html > index-prof.html
+//   trunk build --release --dist /tmp/dist-prof index-prof.html
+//   NNVIZ_DIST=/tmp/dist-prof node bench/profile.mjs '#/rnn?s=…' '[data-control="sigma"] input' 0.5 1.45
+import { serveDist, launch } from '../tests/e2e/harness.mjs';
+
+const [hash = '#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '30'] = process.argv.slice(2);
+const server = await serveDist();
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+await page.goto(server.base + hash);
+await page.locator(selector).waitFor();
+await page.waitForTimeout(800);
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+await cdp.send('Profiler.start');
+await page.evaluate(async ({ selector, lo, hi, n }) => {
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const input = document.querySelector(selector);
+  for (let k = 0; k < n; k++) {
+    input.value = String(lo + (hi - lo) * (k % 10) / 9);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await frame();
+  }
+}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n) });
+const { profile } = await cdp.send('Profiler.stop');
+const self = new Map();
+const dt = new Map();
+for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+let total = 0;
+for (const node of profile.nodes) {
+  const t = (dt.get(node.id) ?? 0) / 1000;
+  const name = node.callFrame.functionName || `(${node.callFrame.url.split('/').pop() || 'program'})`;
+  self.set(name, (self.get(name) ?? 0) + t);
+  total += t;
+}
+const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+console.log(`total ${total.toFixed(0)} ms over ${n} changes`);
+for (const [name, t] of top) console.log(`${t.toFixed(1).padStart(8)} ms  ${(100 * t / total).toFixed(1).padStart(5)} %  ${name.slice(0, 150)}`);
+// Who calls the top few: self time of each (callee ← caller) pair.
+const parent = new Map();
+for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node);
+const nameOf = (node) => node.callFrame.functionName || `(${node.callFrame.url.split('/').pop() || 'program'})`;
+for (const [fn] of top.slice(0, Number(process.env.CALLERS ?? 0))) {
+  const by = new Map();
+  for (const node of profile.nodes) {
+    if (nameOf(node) !== fn) continue;
+    let p = parent.get(node.id);
+    const chain = [];
+    while (p && chain.length < 4) { chain.push(nameOf(p).replace(/::h[0-9a-f]{16}$/, '').slice(0, 90)); p = parent.get(p.id); }
+    const key = chain.join('  ←  ');
+    by.set(key, (by.get(key) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
+  }
+  console.log(`\n${fn} called from:`);
+  for (const [k, t] of [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`${t.toFixed(1).padStart(8)} ms  ${k}`);
+}
+await browser.close();
+server.close();
