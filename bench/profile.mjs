@@ -16,6 +16,7 @@ const cdp = await page.context().newCDPSession(page);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 await cdp.send('Profiler.start');
+if (process.env.HIDE) await page.evaluate((h) => { for (const s of h.split(',')) document.querySelector(s).style.display = 'none'; }, process.env.HIDE);
 await page.evaluate(async ({ selector, lo, hi, n }) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const input = document.querySelector(selector);
@@ -36,13 +37,55 @@ for (const node of profile.nodes) {
   self.set(name, (self.get(name) ?? 0) + t);
   total += t;
 }
+let wasm = 0;
+for (const [name, t] of self) if (name.includes('::') || name.startsWith('wasm-function') || name.startsWith('<')) wasm += t;
+console.log(`Rust (wasm) self time ${wasm.toFixed(0)} ms`);
+const groups = new Map();
+for (const [name, t] of self) {
+  if (!(name.includes('::') || name.startsWith('<'))) continue;
+  const m = name.match(/(nalgebra|nnviz::engine|nnviz::views|nnviz::widgets|nnviz|reactive_graph|tachys|leptos|plotters|indexmap|dlmalloc|core|alloc|serde_json|serde|js_sys|wasm_bindgen|web_sys|compiler_builtins|std|hashbrown|faer|percent_encoding)/);
+  const g = m ? m[1] : 'other';
+  groups.set(g, (groups.get(g) ?? 0) + t);
+}
+console.log([...groups.entries()].sort((a, b) => b[1] - a[1]).map(([g, t]) => `${g} ${t.toFixed(0)}`).join(' · '));
 const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
 console.log(`total ${total.toFixed(0)} ms over ${n} changes`);
 for (const [name, t] of top) console.log(`${t.toFixed(1).padStart(8)} ms  ${(100 * t / total).toFixed(1).padStart(5)} %  ${name.slice(0, 150)}`);
+const nameOf = (node) => node.callFrame.functionName || `(${node.callFrame.url.split('/').pop() || 'program'})`;
+// Inclusive time of named functions (INCLUSIVE='regex,regex'): self time of every sample whose
+// stack contains a match.
+if (process.env.INCLUSIVE) {
+  const pats = process.env.INCLUSIVE.split(',').map((r) => new RegExp(r));
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parentOf.set(c, node);
+  const incl = pats.map(() => 0);
+  for (const node of profile.nodes) {
+    const t = (dt.get(node.id) ?? 0) / 1000;
+    if (!t) continue;
+    const names = [];
+    for (let p = node; p; p = parentOf.get(p.id)) names.push(p.callFrame.functionName);
+    pats.forEach((re, k) => { if (names.some((nm) => re.test(nm))) incl[k] += t; });
+  }
+  pats.forEach((re, k) => console.log(`inclusive ${(incl[k] / Number(n)).toFixed(2).padStart(7)} ms/change  ${re.source}`));
+}
+if (process.env.TOPINCL) {
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parentOf.set(c, node);
+  const incl = new Map();
+  for (const node of profile.nodes) {
+    const t = (dt.get(node.id) ?? 0) / 1000;
+    if (!t) continue;
+    const seen = new Set();
+    for (let p = node; p; p = parentOf.get(p.id)) seen.add(nameOf(p).replace(/::h[0-9a-f]{16}$/, ''));
+    for (const nm of seen) incl.set(nm, (incl.get(nm) ?? 0) + t);
+  }
+  const re = new RegExp(process.env.TOPINCL);
+  for (const [nm, t] of [...incl.entries()].filter(([nm]) => re.test(nm)).sort((a, b) => b[1] - a[1]).slice(0, 40))
+    console.log(`incl ${(t / Number(n)).toFixed(2).padStart(7)} ms/change  ${nm.slice(0, 160)}`);
+}
 // Who calls the top few: self time of each (callee ← caller) pair.
 const parent = new Map();
 for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node);
-const nameOf = (node) => node.callFrame.functionName || `(${node.callFrame.url.split('/').pop() || 'program'})`;
 for (const [fn] of top.slice(0, Number(process.env.CALLERS ?? 0))) {
   const by = new Map();
   for (const node of profile.nodes) {

@@ -214,3 +214,84 @@ async fn stepping_does_not_rerun_the_engine() {
     assert_ne!(runs(&root), before, "a model change runs the engine");
     root.remove();
 }
+
+/// A mouse event of `kind` at client position (x, y), bubbling.
+fn mouse(el: &Element, kind: &str, x: f64, y: f64) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x(x as i32);
+    init.set_client_y(y as i32);
+    el.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict(kind, &init).unwrap())
+        .unwrap();
+}
+
+fn centre(el: &Element) -> (f64, f64) {
+    let r = el.get_bounding_client_rect();
+    (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0)
+}
+
+#[wasm_bindgen_test]
+async fn equation_symbols_diagram_and_heatmaps_point_at_each_other() {
+    let s = Preset::LstmRemembers.state();
+    let root = mount(&nnviz::state::encode("#/rnn", &s)).await;
+    let eq = q(&root, ".equations");
+    // The forget gate f_t in the equations lights up the f heatmap.
+    let f = q(&root, ".equations mrow[data-sym='f']");
+    let (x, y) = centre(&f);
+    mouse(&f, "mouseover", x, y);
+    tick(30).await;
+    assert_eq!(eq.get_attribute("data-linked").as_deref(), Some("f"));
+    assert!(q(&root, ".gate-wrap[data-gate='f']")
+        .class_list()
+        .contains("linked"));
+    assert!(!q(&root, ".gate-wrap[data-gate='i']")
+        .class_list()
+        .contains("linked"));
+    // h^(t−1) outlines the previous column's h strip in the diagram.
+    let hprev = q(&root, ".equations mrow[data-sym='hprev']");
+    mouse(&hprev, "mouseover", x, y);
+    tick(30).await;
+    let boxed = q(&root, ".diagram .link-box");
+    let prev_col = q(&root, ".diagram .step[data-step='49'] .step-bg");
+    let bx: f64 = boxed.get_attribute("x").unwrap().parse().unwrap();
+    let cx: f64 = prev_col.get_attribute("x").unwrap().parse().unwrap();
+    assert!(
+        (bx - (cx - 1.0)).abs() < 1e-9,
+        "box at column 49: {bx} vs {cx}"
+    );
+    assert!(q(&root, ".gate-wrap[data-gate='h']")
+        .class_list()
+        .contains("linked"));
+    mouse(&eq, "mouseleave", x, y);
+    tick(30).await;
+    assert_eq!(count(&root, ".diagram .link-box"), 0);
+    // And back: pointing at the cell-state heatmap marks C in the equations.
+    let c = q(&root, ".gate-wrap[data-gate='C']");
+    c.dispatch_event(&web_sys::MouseEvent::new("mouseenter").unwrap())
+        .unwrap();
+    tick(30).await;
+    assert_eq!(eq.get_attribute("data-linked").as_deref(), Some("C"));
+    // The gate heatmaps are canvases (12 × 20 cells); the entry under the pointer is the engine's.
+    let canvas = q(&root, "[data-matrix='f'] canvas.heatmap-canvas");
+    assert_eq!(canvas.get_attribute("data-shape").as_deref(), Some("8x20"));
+    let r = canvas.get_bounding_client_rect();
+    let scale = r.width() / (24.0 + 20.0 * 22.0 + 2.0); // shown size / drawn size
+                                                        // Cell (row 2, col 3): the grid starts 24 units in, cells are 22 units for 20 columns.
+    let (px, py) = (24.0 + 3.5 * 22.0, 24.0 + 2.5 * 22.0);
+    mouse(
+        &canvas,
+        "mousemove",
+        r.left() + px * scale,
+        r.top() + py * scale,
+    );
+    tick(30).await;
+    let hover = canvas.get_attribute("data-hover").unwrap();
+    let parts: Vec<&str> = hover.split(',').collect();
+    assert_eq!(&parts[..2], &["2", "3"], "{hover}");
+    let engine = run(&s).unwrap();
+    // The window shows steps 31–50; column 3 is step 34, row 2 is unit 3.
+    let want = engine.lstm_trace.steps[33].f[2];
+    assert_eq!(parts[2].parse::<f64>().unwrap(), want);
+    assert!(canvas.get_attribute("title").unwrap().contains("f["));
+    root.remove();
+}

@@ -65,6 +65,20 @@ pub fn diverging(v: f64, max_abs: f64) -> Rgb {
     Rgb(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// Levels per side of zero used by [`diverging_banded`].
+pub const BANDS: f64 = 24.0;
+
+/// [`diverging`] with |v|/max_abs rounded to one of [`BANDS`] levels per side (49 colours in
+/// all, below what the eye separates on this scale). Canvas drawings use it so that cells of
+/// one colour share one `fillStyle` change instead of one per cell.
+pub fn diverging_banded(v: f64, max_abs: f64) -> Rgb {
+    if !v.is_finite() || max_abs <= 0.0 {
+        return diverging(v, max_abs);
+    }
+    let t = (v / max_abs).clamp(-1.0, 1.0);
+    diverging((t * BANDS).round() / BANDS, 1.0)
+}
+
 /// The largest |v| over finite values (0 for an empty or all-zero input): the half-range
 /// that makes a matrix's own extremes the ends of the scale.
 pub fn max_abs<'a>(values: impl IntoIterator<Item = &'a f64>) -> f64 {
@@ -90,6 +104,19 @@ mod tests {
             "degenerate range is neutral"
         );
         assert_eq!(diverging(f64::NAN, 1.0).css(), "#ff00ff");
+    }
+
+    #[test]
+    fn bands_keep_the_ends_and_few_colours() {
+        assert_eq!(diverging_banded(-7.0, 7.0), diverging(-1.0, 1.0));
+        assert_eq!(diverging_banded(0.01, 1.0), diverging(0.0, 1.0));
+        let mut all: Vec<Rgb> = (0..1000)
+            .map(|k| diverging_banded(k as f64 / 500.0 - 1.0, 1.0))
+            .collect();
+        all.sort_by_key(|c| (c.0, c.1, c.2));
+        all.dedup();
+        assert!(all.len() <= 2 * BANDS as usize + 1);
+        assert_eq!(diverging_banded(f64::NAN, 1.0).css(), "#ff00ff");
     }
 
     #[test]

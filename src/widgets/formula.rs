@@ -32,6 +32,8 @@ pub enum M {
     Sqrt(Box<M>),
     /// base with something under it (∑ over j).
     Under(Box<M>, Box<M>),
+    /// A symbol other panels can point at: `<mrow data-sym=key>` (linked highlighting).
+    Tag(String, Box<M>),
 }
 
 /// `<mi>`.
@@ -82,6 +84,10 @@ pub fn sqrt(x: M) -> M {
 pub fn under(base: M, u: M) -> M {
     M::Under(Box::new(base), Box::new(u))
 }
+/// `m` marked as the symbol `key`, so hovering it can highlight the same quantity elsewhere.
+pub fn tag(key: impl Into<String>, m: M) -> M {
+    M::Tag(key.into(), Box::new(m))
+}
 /// `(t)` as a superscript index, the decks' x^(t).
 pub fn paren(t: impl Into<String>) -> M {
     row(vec![mo("("), mn(t), mo(")")])
@@ -99,6 +105,7 @@ impl M {
             M::Frac(a, b) => format!("({})/({})", a.text(), b.text()),
             M::Sqrt(a) => format!("√({})", a.text()),
             M::Under(a, b) => format!("{}_{}", a.text(), b.text()),
+            M::Tag(_, a) => a.text(),
         }
     }
 }
@@ -119,6 +126,7 @@ pub fn render(m: &M) -> AnyView {
         M::Frac(a, b) => view! { <mfrac>{render(a)}{render(b)}</mfrac> }.into_any(),
         M::Sqrt(a) => view! { <msqrt>{render(a)}</msqrt> }.into_any(),
         M::Under(a, b) => view! { <munder>{render(a)}{render(b)}</munder> }.into_any(),
+        M::Tag(k, a) => view! { <mrow data-sym=k.clone()>{render(a)}</mrow> }.into_any(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Generic UI pieces. They know nothing of RNNs, attention or graphs as concepts: they draw
 //! matrices, node-link diagrams and formulas handed to them as props.
 
+pub mod canvas;
 pub mod chart;
 pub mod colour;
 pub mod controls;

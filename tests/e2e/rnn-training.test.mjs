@@ -18,7 +18,7 @@ test('training the LSTM on the adding problem moves the loss, the gradients and 
 
   await page.getByRole('button', { name: 'train', exact: true }).click();
   await page.locator('.train-readout[data-running="true"]').waitFor();
-  await page.waitForFunction(() => Number(document.querySelector('.train-readout').dataset.trainStep) >= 150, null, { timeout: 60000 });
+  await page.waitForFunction(() => Number(document.querySelector('.train-readout').dataset.trainStep) >= 400, null, { timeout: 90000 });
   // While it trains the page still answers: stepping the unrolled diagram works.
   await page.getByRole('button', { name: 'step back' }).click();
   await page.locator('.rnn-main .player .step-readout[data-step="29"]').waitFor();

@@ -1,7 +1,7 @@
 // The RNN/LSTM view in the release build, driven as a student would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { serveDist, launch, openPage, screenshot, panelShot } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -31,6 +31,15 @@ test('each panel renders and a preset tells its story', async () => {
   assert.equal(await page.locator('.diagram .step').count(), 50);
   assert.equal(await page.locator('.equations math[data-key]').count(), 6, 'f, i, g, o, C, h written out');
   await screenshot(page, 'rnn-lstm');
+  // Pointing at f_t in the equations outlines the forget-gate heatmap (a real mouse this time).
+  await page.locator('.equations mrow[data-sym="f"]').first().hover();
+  await page.locator('.gate-wrap.linked[data-gate="f"]').waitFor();
+  await page.locator('.equations mrow[data-sym="hprev"]').first().hover();
+  await page.locator('.diagram .link-box').waitFor();
+  for (const [sel, name] of [['.controls', 'controls'], ['.diagram', 'diagram'], ['.equations', 'equations'],
+    ['.rnn-columns .panel:last-child', 'bptt'], ['.gates', 'gates']]) {
+    await panelShot(page.locator(sel).first(), `rnn-panel-${name}`);
+  }
   await page.getByRole('button', { name: 'Truncated BPTT loses long dependencies' }).click();
   await page.locator('.diagram .cut-label').waitFor();
   assert.ok((await page.locator('.diagram .step.cut').count()) >= 39);
@@ -113,6 +122,9 @@ test('the RNN view on a phone', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px on a phone`);
   await screenshot(page, 'rnn-phone');
+  for (const [sel, name] of [['.diagram', 'diagram'], ['.equations', 'equations'], ['.rnn-columns .panel:last-child', 'bptt'], ['.gates', 'gates']]) {
+    await panelShot(page.locator(sel).first(), `rnn-panel-${name}-phone`);
+  }
   assert.deepEqual(problems, []);
   await page.close();
 });

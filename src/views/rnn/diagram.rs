@@ -5,7 +5,8 @@
 use super::state::{CellChoice, RnnRun, RnnState, RunRef};
 use crate::engine::rnn::bptt::reach;
 use crate::engine::Vector;
-use crate::widgets::colour::diverging;
+use crate::widgets::canvas;
+use crate::widgets::colour::{diverging, diverging_banded, Rgb};
 use crate::widgets::format::fmt_num;
 use leptos::prelude::*;
 
@@ -16,14 +17,13 @@ const CELL_H: f64 = 9.0;
 /// What one column shows (recomputed per run; the column's DOM is kept and updated in place).
 #[derive(Debug, Clone, PartialEq, Default)]
 struct ColumnShow {
-    h: Vec<String>,
-    c: Vec<String>,
+    h: Vec<Rgb>,
+    c: Vec<Rgb>,
     x_fill: String,
     x_text_fill: &'static str,
     x_text: String,
     bar: f64,
     cut: bool,
-    tip: String,
 }
 
 /// Every column, the earliest state reached by the gradient, and the truncation window.
@@ -34,11 +34,82 @@ struct Content {
     window: Option<usize>,
 }
 
-fn colours(v: &Vector) -> Vec<String> {
+fn colours(v: &Vector) -> Vec<Rgb> {
     v.iter()
         .take(UNITS_SHOWN)
-        .map(|x| diverging(*x, 1.0).css())
+        .map(|x| diverging_banded(*x, 1.0))
         .collect()
+}
+
+/// Paints every column's h (and C) strip; truncated columns at the SVG's `.cut` opacity.
+#[allow(clippy::too_many_arguments)]
+fn paint_strips(
+    el: &web_sys::HtmlCanvasElement,
+    d: &Content,
+    units: usize,
+    cw: f64,
+    y_h: f64,
+    y_c: Option<f64>,
+    width: f64,
+    height: f64,
+) {
+    let Some(ctx) = canvas::context(el, width, height) else {
+        return;
+    };
+    let (mut solid, mut cut) = (Vec::new(), Vec::new());
+    for (k, col) in d.columns.iter().enumerate() {
+        let x = 40.0 + k as f64 * cw + 1.0;
+        let out = if col.cut { &mut cut } else { &mut solid };
+        for (values, y0) in [(&col.h, Some(y_h)), (&col.c, y_c)] {
+            let Some(y0) = y0 else { continue };
+            for (j, c) in values.iter().take(units).enumerate() {
+                out.push((*c, x, y0 + j as f64 * CELL_H, cw - 2.0, CELL_H - 1.0));
+            }
+        }
+    }
+    canvas::fill_rects(&ctx, &mut solid);
+    ctx.set_global_alpha(0.3);
+    canvas::fill_rects(&ctx, &mut cut);
+}
+
+/// The tooltip of column t: x, the first units of h, and ‖∂L/∂h⁽ᵗ⁾‖.
+fn tip(r: &RnnRun, lstm: bool, t: usize) -> String {
+    let (states, norms) = if lstm {
+        (&r.lstm_trace.states, &r.lstm_bptt.dh_norms)
+    } else {
+        (&r.vanilla_trace.states, &r.vanilla_bptt.dh_norms)
+    };
+    let c = earliest_reached(r, lstm);
+    let (Some(x), Some(s)) = (r.xs.get(t.wrapping_sub(1)), states.get(t)) else {
+        return String::new();
+    };
+    format!(
+        "t = {t}: x = {}; {}; ‖∂L/∂h({t})‖ = {}{}",
+        fmt_num(*x, 3),
+        values_text("h", t, &s.h),
+        fmt_num(norms.get(t).copied().unwrap_or(0.0), 6),
+        if t < c {
+            " — path cut by truncation"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The earliest state the last step's loss reaches (columns before it are cut).
+fn earliest_reached(r: &RnnRun, lstm: bool) -> usize {
+    let window = if lstm {
+        r.lstm_bptt.window
+    } else {
+        r.vanilla_bptt.window
+    };
+    let mut has_loss = vec![false; r.len()];
+    if let Some(l) = has_loss.last_mut() {
+        *l = true;
+    }
+    reach(&has_loss, window)
+        .first()
+        .map_or(0, |x| x.earliest_state)
 }
 
 fn content(r: &RnnRun, lstm: bool) -> Content {
@@ -56,13 +127,7 @@ fn content(r: &RnnRun, lstm: bool) -> Content {
             r.vanilla_bptt.window,
         )
     };
-    let mut has_loss = vec![false; t_len];
-    if let Some(l) = has_loss.last_mut() {
-        *l = true;
-    }
-    let earliest = reach(&has_loss, window)
-        .first()
-        .map_or(0, |x| x.earliest_state);
+    let earliest = earliest_reached(r, lstm);
     // Bar heights on a log scale between the smallest and largest non-zero norm.
     let (lo, hi) = norms
         .iter()
@@ -96,17 +161,6 @@ fn content(r: &RnnRun, lstm: bool) -> Content {
                 x_text: fmt_num(xv, 2),
                 bar: bar(n),
                 cut,
-                tip: format!(
-                    "t = {t}: x = {}; {}; ‖∂L/∂h({t})‖ = {}{}",
-                    fmt_num(xv, 3),
-                    values_text("h", t, &states[t].h),
-                    fmt_num(n, 6),
-                    if cut {
-                        " — path cut by truncation"
-                    } else {
-                        ""
-                    }
-                ),
             }
         })
         .collect();
@@ -138,6 +192,8 @@ pub fn Diagram(
     step: Memo<usize>,
     /// Called with a step when its column is clicked.
     on_select: Callback<usize>,
+    /// The quantity pointed at, shared with the equations and the heatmaps.
+    link: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let lstm = Memo::new(move |_| state.with(|s| s.cell) == CellChoice::Lstm);
     let shape = Memo::new(move |_| {
@@ -188,19 +244,15 @@ pub fn Diagram(
                 })
             });
         }
-        let strip = move |col: RwSignal<ColumnShow>, c: bool, x: f64, y: f64| {
-            (0..units)
-                .map(|j| {
-                    let fill = move || {
-                        col.with(|s| {
-                            let v = if c { &s.c } else { &s.h };
-                            v.get(j).cloned().unwrap_or_default()
-                        })
-                    };
-                    view! { <rect x=x y=y + j as f64 * CELL_H width=cw - 2.0 height=CELL_H - 1.0 fill=fill></rect> }
-                })
-                .collect_view()
-        };
+        // The h and C strips (units × T small cells, thousands of them) are painted on a canvas
+        // laid over the SVG, which keeps the columns, bars, tooltips and clicks.
+        let strips = NodeRef::<leptos::html::Canvas>::new();
+        // Tooltips are written only for the column under the pointer, not for all T per run.
+        let hovered = RwSignal::new(None::<usize>);
+        Effect::new(move |_| {
+            let Some(el) = strips.get() else { return };
+            data.with(|d| paint_strips(&el, d, units, cw, y_h, lstm.then_some(y_c), width, height));
+        });
         let columns = cols
             .iter()
             .enumerate()
@@ -215,15 +267,13 @@ pub fn Diagram(
                 });
                 view! {
                     <g class="step" class:selected=move || step.get() == t class:cut=move || col.with(|c| c.cut) data-step=t
-                        on:click=move |_| on_select.run(t)>
+                        on:click=move |_| on_select.run(t) on:mouseenter=move |_| hovered.set(Some(t))>
                         <rect class="step-bg" x=x y=2.0 width=cw height=height - 4.0></rect>
-                        {strip(col, false, x + 1.0, y_h)}
-                        {lstm.then(|| strip(col, true, x + 1.0, y_c))}
                         <rect x=x + 1.0 y=y_x width=cw - 2.0 height=16.0 fill=move || col.with(|c| c.x_fill.clone()) class="x-box"></rect>
                         {label}
                         <rect class="grad-bar" x=x + cw * 0.2 y=move || y_g + 28.0 - col.with(|c| c.bar)
                             width=cw * 0.6 height=move || col.with(|c| c.bar)></rect>
-                        <title>{move || col.with(|c| c.tip.clone())}</title>
+                        <title>{move || (hovered.get() == Some(t)).then(|| run.with(|r| r.as_ref().map(|r| tip(r, lstm, t)).unwrap_or_default()))}</title>
                     </g>
                 }
             })
@@ -233,6 +283,56 @@ pub fn Diagram(
         let mid_c = y_c + strip_h / 2.0;
         let first_x = gx(1);
         let end_x = gx(t_len) + cw;
+        // The strip (or input box) the linked symbol names: x⁽ᵗ⁾, h⁽ᵗ⁾, h⁽ᵗ⁻¹⁾, C⁽ᵗ⁾, C⁽ᵗ⁻¹⁾.
+        let band = move |key: &str| -> Option<(f64, f64)> {
+            match key.trim_end_matches("prev") {
+                "h" => Some((y_h - 2.0, strip_h + 3.0)),
+                "C" if lstm => Some((y_c - 2.0, strip_h + 3.0)),
+                "x" => Some((y_x - 2.0, 20.0)),
+                _ => None,
+            }
+        };
+        let link_box = move || {
+            let key = link.get()?;
+            let t = step.get() - usize::from(key.ends_with("prev"));
+            let (y, h) = band(key)?;
+            (t >= 1).then(|| {
+                view! {
+                    <rect class="link-box" x=gx(t) - 1.0 y=y width=cw + 2.0 height=h></rect>
+                }
+            })
+        };
+        // Pointing at the selected column's h or C strip (or the previous column's) names that
+        // symbol in the equations.
+        let point = move |ev: web_sys::MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let Some(svg) = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let r = svg.get_bounding_client_rect();
+            let (x, y) = (
+                ev.client_x() as f64 - r.left(),
+                ev.client_y() as f64 - r.top(),
+            );
+            let col = ((x - 40.0) / cw).floor();
+            let t = step.get_untracked() as f64;
+            let key = ["x", "h", "C"].into_iter().find_map(|k| {
+                let (y0, h) = band(k)?;
+                (y >= y0 && y <= y0 + h).then_some(k)
+            });
+            let key = match (key, col + 1.0 == t, col + 2.0 == t) {
+                (Some(k), true, _) => super::equations::link_key(k),
+                (Some("h"), _, true) => Some("hprev"),
+                (Some("C"), _, true) => Some("Cprev"),
+                _ => None,
+            };
+            if link.get_untracked() != key {
+                link.set(key);
+            }
+        };
         let cut_note = move || {
             let (earliest, window) = data.with(|d| (d.earliest, d.window));
             (earliest > 0).then(|| {
@@ -248,8 +348,10 @@ pub fn Diagram(
         view! {
             <figure class="panel diagram" data-cell=if lstm { "lstm" } else { "vanilla" }>
                 <div class="diagram-scroll">
+                    <div class="diagram-stack" style:width=format!("{width}px") style:height=format!("{height}px")>
                     <svg width=width height=height viewBox=format!("0 0 {width} {height}") role="img"
-                        aria-label="the network unrolled over time">
+                        aria-label="the network unrolled over time"
+                        on:mousemove=point on:mouseleave=move |_| link.set(None)>
                         <text class="row-label" x=2.0 y=mid_h>"h"</text>
                         {lstm.then(|| view! { <text class="row-label" x=2.0 y=mid_c>"C"</text> })}
                         <text class="row-label" x=2.0 y=y_x + 12.0>"x"</text>
@@ -261,7 +363,11 @@ pub fn Diagram(
                         <text class="y-text" x=last y=y_out + 14.0 text-anchor="middle">"ŷ"</text>
                         <line class="flow" x1=last y1=y_out + 20.0 x2=last y2=y_h></line>
                         {cut_note}
+                        {link_box}
                     </svg>
+                    <canvas node_ref=strips class="diagram-strips" aria-hidden="true"
+                        style:width=format!("{width}px") style:height=format!("{height}px")></canvas>
+                    </div>
                 </div>
                 <figcaption>
                     {format!(

@@ -6,7 +6,7 @@ use super::state::{CellChoice, RnnState, RunRef};
 use crate::engine::rnn::explain::{LstmUnit, UnitTerms};
 use crate::engine::Vector;
 use crate::widgets::format::fmt_num;
-use crate::widgets::formula::{mi, mo, num, paren, row, sub, subsup, sup, Formula, M};
+use crate::widgets::formula::{mi, mo, num, paren, row, sub, subsup, sup, tag, Formula, M};
 use leptos::prelude::*;
 
 fn w(s: &str) -> M {
@@ -22,15 +22,15 @@ fn n(v: f64) -> M {
 /// `name_t = act(W_·x x^(t) + W_·h h^(t−1) + b_·) = act(a + b + c) = act(z) = value`.
 pub fn gate_line(name: &str, g: &str, act: &str, t: usize, u: &UnitTerms) -> M {
     row(vec![
-        sub(mi(name), mi("t")),
+        tag(name.to_string(), sub(mi(name), mi("t"))),
         mo("="),
         mi(act),
         mo("("),
         w(&format!("{g}x")),
-        at("x", t),
+        tag("x", at("x", t)),
         mo("+"),
         w(&format!("{g}h")),
-        at("h", t - 1),
+        tag("hprev", at("h", t - 1)),
         mo("+"),
         sub(mi("b"), mi(g)),
         mo(")"),
@@ -63,15 +63,15 @@ pub fn lstm_lines(t: usize, u: &LstmUnit) -> Vec<(&'static str, M)> {
         (
             "C",
             row(vec![
-                at("C", t),
+                tag("C", at("C", t)),
                 mo("="),
-                sub(mi("f"), mi("t")),
+                tag("f", sub(mi("f"), mi("t"))),
                 mo("⊙"),
-                at("C", t - 1),
+                tag("Cprev", at("C", t - 1)),
                 mo("+"),
-                sub(mi("i"), mi("t")),
+                tag("i", sub(mi("i"), mi("t"))),
                 mo("⊙"),
-                sub(mi("g"), mi("t")),
+                tag("g", sub(mi("g"), mi("t"))),
                 mo("="),
                 n(u.f.value),
                 mo("·"),
@@ -87,13 +87,13 @@ pub fn lstm_lines(t: usize, u: &LstmUnit) -> Vec<(&'static str, M)> {
         (
             "h",
             row(vec![
-                at("h", t),
+                tag("h", at("h", t)),
                 mo("="),
-                sub(mi("o"), mi("t")),
+                tag("o", sub(mi("o"), mi("t"))),
                 mo("⊙"),
                 mi("tanh"),
                 mo("("),
-                at("C", t),
+                tag("C", at("C", t)),
                 mo(")"),
                 mo("="),
                 n(u.o.value),
@@ -116,10 +116,10 @@ pub fn vanilla_lines(t: usize, act: &str, u: &UnitTerms) -> Vec<(&'static str, M
                 z(),
                 mo("="),
                 w("hx"),
-                at("x", t),
+                tag("x", at("x", t)),
                 mo("+"),
                 w("hh"),
-                at("h", t - 1),
+                tag("hprev", at("h", t - 1)),
                 mo("+"),
                 sub(mi("b"), mi("h")),
                 mo("="),
@@ -135,7 +135,7 @@ pub fn vanilla_lines(t: usize, act: &str, u: &UnitTerms) -> Vec<(&'static str, M
         (
             "h",
             row(vec![
-                at("h", t),
+                tag("h", at("h", t)),
                 mo("="),
                 sub(mi("σ"), mi("h")),
                 mo("("),
@@ -153,6 +153,14 @@ pub fn vanilla_lines(t: usize, act: &str, u: &UnitTerms) -> Vec<(&'static str, M
     ]
 }
 
+/// The symbols that link the equations, the diagram and the heatmaps.
+pub const LINK_KEYS: [&str; 9] = ["x", "h", "hprev", "C", "Cprev", "f", "i", "g", "o"];
+
+/// The static key for a `data-sym` value.
+pub fn link_key(k: &str) -> Option<&'static str> {
+    LINK_KEYS.into_iter().find(|&l| l == k)
+}
+
 /// The equations panel.
 #[component]
 pub fn Equations(
@@ -162,8 +170,23 @@ pub fn Equations(
     state: RwSignal<RnnState>,
     /// The selected step.
     step: Memo<usize>,
+    /// The quantity pointed at, shared with the diagram and the heatmaps.
+    link: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let unit = Memo::new(move |_| state.with(|s| s.unit));
+    // Hovering a tagged symbol (event delegation: one listener for every formula).
+    let over = move |ev: web_sys::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let key = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("[data-sym]").ok().flatten())
+            .and_then(|el| el.get_attribute("data-sym"))
+            .and_then(|k| link_key(&k));
+        if link.get_untracked() != key {
+            link.set(key);
+        }
+    };
     let body = move || {
         let Ok(r) = run.get() else {
             return ().into_any();
@@ -204,7 +227,9 @@ pub fn Equations(
         .into_any()
     };
     view! {
-        <div class="panel equations" aria-live="polite">
+        <div class="panel equations" aria-live="polite"
+            data-linked=move || link.get().unwrap_or_default()
+            on:mouseover=over on:mouseleave=move |_| link.set(None)>
             {body}
             <label class="control" data-control="unit">
                 <span class="control-label">"Unit j"</span>

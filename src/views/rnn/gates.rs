@@ -26,6 +26,8 @@ pub fn GateHeatmaps(
     state: RwSignal<RnnState>,
     /// The selected step.
     step: Memo<usize>,
+    /// The quantity pointed at, shared with the equations and the diagram.
+    link: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let dims = Memo::new(move |_| {
         run.with(|r| {
@@ -93,10 +95,16 @@ pub fn GateHeatmaps(
                 {names
                     .into_iter()
                     .map(|(key, title)| {
+                        // C⁽ᵗ⁻¹⁾ and h⁽ᵗ⁻¹⁾ in an equation point at the same heatmaps as C⁽ᵗ⁾, h⁽ᵗ⁾.
+                        let linked = move || link.get().is_some_and(|l| l.trim_end_matches("prev") == key);
+                        let own = super::equations::link_key(key);
                         view! {
-                            <Heatmap name=key values=pick(key) row_labels=rows col_labels=cols focus=focus digits=2>
-                                <span class="caption-title">{title}</span>
-                            </Heatmap>
+                            <div class="gate-wrap" class:linked=linked data-gate=key
+                                on:mouseenter=move |_| link.set(own) on:mouseleave=move |_| link.set(None)>
+                                <Heatmap name=key values=pick(key) row_labels=rows col_labels=cols focus=focus digits=2>
+                                    <span class="caption-title">{title}</span>
+                                </Heatmap>
+                            </div>
                         }
                     })
                     .collect_view()}

@@ -47,11 +47,21 @@ pub fn RnnView() -> impl IntoView {
     });
     // Counts engine runs (shown as data-engine-runs, so a test can check steps reuse the run).
     let engine_runs = RwSignal::new(0usize);
+    // How long the last engine run took (data-engine-ms; the browser benchmark reads it).
+    let engine_ms = StoredValue::new(0.0f64);
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    };
     let latest = Memo::new(move |_| {
         engine_runs.update_untracked(|n| *n += 1);
-        model_state
+        let t0 = now();
+        let r = model_state
             .with(run)
-            .map(|r| RunRef(std::sync::Arc::new(r)))
+            .map(|r| RunRef(std::sync::Arc::new(r)));
+        engine_ms.set_value(now() - t0);
+        r
     });
     // Panels keep showing the last good run while the input has an error: nothing is lost.
     let run = Memo::new(
@@ -61,6 +71,8 @@ pub fn RnnView() -> impl IntoView {
             (Err(e), _) => Err(e),
         },
     );
+    // The quantity (x, h, C, a gate) pointed at in one panel and highlighted in the others.
+    let link = RwSignal::new(None::<&'static str>);
     let t_len = Memo::new(move |_| run.with(|r| r.as_ref().map_or(1, |r| r.len())));
     let step = Memo::new(move |_| state.with(|s| s.step).clamp(1, t_len.get()));
     let set_step = move |t: usize| state.update(|s| s.step = t.clamp(1, t_len.get_untracked()));
@@ -231,7 +243,8 @@ pub fn RnnView() -> impl IntoView {
     };
 
     view! {
-        <section class="view rnn-view" data-engine-runs=move || { latest.track(); engine_runs.get_untracked() }>
+        <section class="view rnn-view" data-engine-runs=move || { latest.track(); engine_runs.get_untracked() }
+            data-engine-ms=move || { latest.track(); format!("{:.2}", engine_ms.get_value()) }>
             <header class="view-header">
                 <h1>"Recurrent networks and LSTMs"</h1>
                 <p class="lede">
@@ -252,12 +265,12 @@ pub fn RnnView() -> impl IntoView {
                 {controls}
                 <div class="rnn-main">
                     {player}
-                    <Diagram run=run state=state step=step on_select=Callback::new(move |t| { stop(); set_step(t) })/>
+                    <Diagram run=run state=state step=step link=link on_select=Callback::new(move |t| { stop(); set_step(t) })/>
                     <div class="rnn-columns">
-                        <Equations run=run state=state step=step/>
+                        <Equations run=run state=state step=step link=link/>
                         <GradientPanel run=run state=state step=step/>
                     </div>
-                    <GateHeatmaps run=run state=state step=step/>
+                    <GateHeatmaps run=run state=state step=step link=link/>
                     <TrainingPanel state=state/>
                 </div>
             </div>

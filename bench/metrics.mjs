@@ -1,0 +1,30 @@
+// Where a slider change's time goes, by Chrome's own counters (CDP Performance.getMetrics):
+// script, style recalculation, layout, and the rest of the task time (paint, compositing,
+// canvas). Usage: node bench/metrics.mjs ['#/rnn?s=…'] [selector] [lo] [hi] [n]
+import { serveDist, launch } from '../tests/e2e/harness.mjs';
+
+const [hash = '#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '40'] = process.argv.slice(2);
+const server = await serveDist();
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+await page.goto(server.base + hash);
+await page.locator(selector).waitFor();
+await page.waitForTimeout(800);
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Performance.enable');
+const read = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const a = await read();
+await page.evaluate(async ({ selector, lo, hi, n }) => {
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const input = document.querySelector(selector);
+  for (let k = 0; k < n; k++) {
+    input.value = String(lo + (hi - lo) * (k % 10) / 9);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await frame();
+  }
+}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n) });
+const b = await read();
+const per = (k) => ((b[k] - a[k]) * 1000 / Number(n)).toFixed(2);
+console.log(`per change (ms): script ${per('ScriptDuration')}  style ${per('RecalcStyleDuration')}  layout ${per('LayoutDuration')}  task total ${per('TaskDuration')}  (nodes ${b.Nodes}, layout objects ${b.LayoutObjects})`);
+await browser.close();
+server.close();
