@@ -156,6 +156,28 @@ pub fn char_example(text: &str, vocab: &[char]) -> SeqExample {
     SeqExample { xs, targets }
 }
 
+/// FNV-1a of a token (stable across builds and platforms, unlike std's hasher) mixed with the
+/// seed: the seed of that token's embedding.
+fn token_seed(token: &str, seed: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in token.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Seeded word embeddings (n × d, entries N(0, 1)): every distinct token string gets its own
+/// vector, the same one wherever it occurs and whatever surrounds it.
+pub fn token_embeddings(tokens: &[String], d: usize, seed: u64) -> Mat {
+    let mut e = Mat::zeros(tokens.len(), d);
+    for (i, t) in tokens.iter().enumerate() {
+        let row = super::rng::normal(&mut super::rng::rng(token_seed(t, seed)), 1, d, 1.0);
+        e.row_mut(i).copy_from(&row.row(0));
+    }
+    e
+}
+
 /// Token tasks for the attention view: targets are a function of the input tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,6 +1,7 @@
 //! The three teaching views. Views are wiring only: they turn engine traces into widget props
 //! and never do matrix arithmetic themselves.
 
+pub mod attention;
 pub mod gcn;
 pub mod rnn;
 

@@ -43,11 +43,30 @@ impl Positional {
             }
         }
     }
+
+    /// The model input X = E + P for token embeddings `e` (n × d_model): returns (P, X).
+    pub fn encode(&self, e: &Mat) -> (Mat, Mat) {
+        let p = self.matrix(e.nrows(), e.ncols());
+        let x = e + &p;
+        (p, x)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoding_adds_the_position_matrix() {
+        let e = Mat::from_element(2, 2, 0.5);
+        let (p, x) = Positional::Sinusoidal { base: 10_000.0 }.encode(&e);
+        assert_eq!(
+            x,
+            Mat::from_row_slice(2, 2, &[0.5, 1.5, 0.5 + 1f64.sin(), 0.5 + 1f64.cos()])
+        );
+        assert_eq!(p, sinusoidal(2, 2, 10_000.0));
+        assert_eq!(Positional::None.encode(&e).1, e);
+    }
 
     #[test]
     fn golden_entries() {

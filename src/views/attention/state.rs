@@ -1,0 +1,330 @@
+//! The attention view's state — everything in the URL — and the engine run it implies. Plain
+//! Rust, tested natively; the components only call it.
+//!
+//! Tokens are words and punctuation marks of the typed sentence. Each distinct token string gets
+//! its own seeded embedding (the engine's `token_embeddings`), so a repeated word attends like
+//! its twin unless positions are encoded.
+
+use crate::engine::attention::{Mask, MultiHead, MultiHeadTrace, Positional};
+use crate::engine::data::token_embeddings;
+use crate::engine::ops::softmax::row_entropy;
+use crate::engine::rng::rng;
+use crate::engine::Mat;
+use serde::{Deserialize, Serialize};
+
+/// Most tokens the view runs (longer text is cut, with a note).
+pub const MAX_TOKENS: usize = 128;
+/// Widest model.
+pub const MAX_D_MODEL: usize = 64;
+/// Most heads.
+pub const MAX_HEADS: usize = 8;
+/// The token appended for padding.
+pub const PAD: &str = "[PAD]";
+
+/// The mask applied before the softmax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MaskChoice {
+    /// Every query sees every key.
+    None,
+    /// Query i sees keys j ≤ i (a decoder).
+    Causal,
+    /// `[PAD]` keys are hidden.
+    Padding,
+}
+
+/// Every control of the view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AttnState {
+    /// The sentence as typed.
+    pub text: String,
+    /// Width of the embeddings d_model.
+    pub d_model: usize,
+    /// Number of heads h (d_k = d_model / h).
+    pub heads: usize,
+    /// Divide the scores by √d_k.
+    pub scale: bool,
+    /// The mask.
+    pub mask: MaskChoice,
+    /// `[PAD]` tokens appended (shown with the padding mask).
+    pub pad: usize,
+    /// Add the sinusoidal positional encoding to the embeddings.
+    pub positional: bool,
+    /// Seed of the embeddings and the projection weights.
+    pub seed: u64,
+    /// The head shown large (0-based).
+    pub head: usize,
+}
+
+impl Default for AttnState {
+    fn default() -> Self {
+        AttnState {
+            text: "The animal didn't cross the street because it was too tired.".into(),
+            d_model: 16,
+            heads: 2,
+            scale: true,
+            mask: MaskChoice::None,
+            pad: 2,
+            positional: true,
+            seed: 1,
+            head: 0,
+        }
+    }
+}
+
+/// Splits text into word and punctuation tokens ("didn't" stays one word).
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() || (c == '\'' && !word.is_empty()) {
+            word.push(c);
+        } else {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            if !c.is_whitespace() {
+                out.push(c.to_string());
+            }
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// Everything the view shows, computed once per state.
+#[derive(Debug, Clone)]
+pub struct AttnRun {
+    /// The tokens (including any `[PAD]`).
+    pub tokens: Vec<String>,
+    /// Number of real (non-padding) tokens.
+    pub real: usize,
+    /// Token embeddings E (n × d_model).
+    pub embeddings: Mat,
+    /// Positional encoding P (n × d_model; zeros when off).
+    pub pe: Mat,
+    /// The input X = E + P.
+    pub x: Mat,
+    /// The mask used.
+    pub mask: Mask,
+    /// The weights.
+    pub model: MultiHead,
+    /// The engine's trace.
+    pub trace: MultiHeadTrace,
+    /// Row entropy (nats) of every head's weights.
+    pub entropy: Vec<Vec<f64>>,
+    /// Messages about clamped settings or cut text.
+    pub notes: Vec<String>,
+}
+
+impl AttnState {
+    /// The state with every number brought into range, and a message for each change.
+    pub fn sanitized(&self) -> (AttnState, Vec<String>) {
+        let mut s = self.clone();
+        let mut notes = Vec::new();
+        let mut clamp = |name: &str, v: &mut usize, lo: usize, hi: usize| {
+            let k = (*v).clamp(lo, hi);
+            if k != *v {
+                notes.push(format!("{name} {v} is outside {lo}–{hi}; using {k}"));
+                *v = k;
+            }
+        };
+        clamp("d_model", &mut s.d_model, 1, MAX_D_MODEL);
+        clamp("Heads", &mut s.heads, 1, MAX_HEADS);
+        clamp("Padding tokens", &mut s.pad, 0, 8);
+        if s.heads > s.d_model {
+            notes.push(format!(
+                "{} heads need d_model ≥ {}; using {} heads",
+                s.heads, s.heads, s.d_model
+            ));
+            s.heads = s.d_model;
+        }
+        s.head = s.head.min(s.heads - 1);
+        (s, notes)
+    }
+
+    /// d_k = d_model / h.
+    pub fn d_k(&self) -> usize {
+        (self.d_model / self.heads.max(1)).max(1)
+    }
+}
+
+/// Runs multi-head self-attention on the state's sentence.
+pub fn run(state: &AttnState) -> Result<AttnRun, String> {
+    let (s, mut notes) = state.sanitized();
+    let mut tokens = tokenize(&s.text);
+    if tokens.is_empty() {
+        return Err("the sentence is empty: type at least one word".into());
+    }
+    let pad = if s.mask == MaskChoice::Padding {
+        s.pad
+    } else {
+        0
+    };
+    if tokens.len() + pad > MAX_TOKENS {
+        let keep = MAX_TOKENS - pad;
+        notes.push(format!(
+            "the sentence has {} tokens; nnviz runs the first {keep}",
+            tokens.len()
+        ));
+        tokens.truncate(keep);
+    }
+    let real = tokens.len();
+    if s.mask == MaskChoice::Padding {
+        tokens.extend((0..pad).map(|_| PAD.to_string()));
+    }
+    let d = s.d_model;
+    let embeddings = token_embeddings(&tokens, d, s.seed);
+    let (pe, x) = if s.positional {
+        Positional::Sinusoidal { base: 10_000.0 }
+    } else {
+        Positional::None
+    }
+    .encode(&embeddings);
+    let mask = match s.mask {
+        MaskChoice::None => Mask::None,
+        MaskChoice::Causal => Mask::Causal,
+        MaskChoice::Padding => Mask::Padding { valid: real },
+    };
+    let model = MultiHead::init(&mut rng(s.seed), d, s.heads).map_err(|e| e.to_string())?;
+    let trace = model
+        .forward(&x, &x, &mask, s.scale)
+        .map_err(|e| e.to_string())?;
+    let entropy = trace
+        .heads
+        .iter()
+        .map(|h| row_entropy(&h.attn.weights))
+        .collect();
+    Ok(AttnRun {
+        tokens,
+        real,
+        embeddings,
+        pe,
+        x,
+        mask,
+        model,
+        trace,
+        entropy,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_punctuation() {
+        assert_eq!(
+            tokenize("The cat didn't sit, it ran!"),
+            ["The", "cat", "didn't", "sit", ",", "it", "ran", "!"]
+        );
+        assert_eq!(tokenize("  "), Vec::<String>::new());
+        assert_eq!(
+            tokenize("<b>hi</b>"),
+            ["<", "b", ">", "hi", "<", "/", "b", ">"]
+        );
+    }
+
+    #[test]
+    fn the_same_word_gets_the_same_embedding() {
+        let s = AttnState {
+            text: "it is what it is".into(),
+            positional: false,
+            ..AttnState::default()
+        };
+        let r = run(&s).unwrap();
+        assert_eq!(r.embeddings.row(0), r.embeddings.row(3));
+        assert_ne!(r.embeddings.row(0), r.embeddings.row(1));
+        // Without positions the two "it" queries attend identically.
+        let w = &r.trace.heads[0].attn.weights;
+        assert!((w.row(0) - w.row(3)).abs().max() < 1e-15);
+        let with_pe = run(&AttnState {
+            positional: true,
+            ..s
+        })
+        .unwrap();
+        let w = &with_pe.trace.heads[0].attn.weights;
+        assert!((w.row(0) - w.row(3)).abs().max() > 1e-6);
+    }
+
+    #[test]
+    fn masks_give_exact_zeros_and_rows_sum_to_one() {
+        for mask in [MaskChoice::Causal, MaskChoice::Padding] {
+            let r = run(&AttnState {
+                mask,
+                ..AttnState::default()
+            })
+            .unwrap();
+            for h in &r.trace.heads {
+                let w = &h.attn.weights;
+                for i in 0..w.nrows() {
+                    assert!((w.row(i).sum() - 1.0).abs() < 1e-12);
+                    for j in 0..w.ncols() {
+                        if !r.mask.allows(i, j) {
+                            assert_eq!(w[(i, j)], 0.0);
+                            assert_eq!(h.attn.masked[(i, j)], f64::NEG_INFINITY);
+                        }
+                    }
+                }
+            }
+        }
+        let padded = run(&AttnState {
+            mask: MaskChoice::Padding,
+            ..AttnState::default()
+        })
+        .unwrap();
+        assert_eq!(padded.tokens.len(), padded.real + 2);
+        assert_eq!(padded.tokens.last().unwrap(), PAD);
+    }
+
+    #[test]
+    fn unscaled_scores_saturate_the_softmax() {
+        let base = AttnState {
+            d_model: 64,
+            heads: 1,
+            ..AttnState::default()
+        };
+        let mean = |r: &AttnRun| r.entropy[0].iter().sum::<f64>() / r.entropy[0].len() as f64;
+        let scaled = run(&base).unwrap();
+        let raw = run(&AttnState {
+            scale: false,
+            ..base
+        })
+        .unwrap();
+        assert!(
+            mean(&raw) < 0.7 * mean(&scaled),
+            "unscaled rows are peakier: {} vs {}",
+            mean(&raw),
+            mean(&scaled)
+        );
+    }
+
+    #[test]
+    fn bad_input_is_reported_or_clamped() {
+        assert!(run(&AttnState {
+            text: " ,".replace(',', ""),
+            ..AttnState::default()
+        })
+        .is_err_and(|e| e.contains("empty")));
+        let long = AttnState {
+            text: "word ".repeat(300),
+            heads: 50,
+            d_model: 4,
+            ..AttnState::default()
+        };
+        let r = run(&long).unwrap();
+        assert_eq!(r.tokens.len(), MAX_TOKENS);
+        assert_eq!(r.trace.heads.len(), 4);
+        assert!(r.notes.iter().any(|n| n.contains("300")));
+        let one = run(&AttnState {
+            text: "Hello".into(),
+            ..AttnState::default()
+        })
+        .unwrap();
+        assert_eq!(one.trace.heads[0].attn.weights[(0, 0)], 1.0);
+    }
+}
