@@ -125,16 +125,9 @@ impl AttnState {
     pub fn sanitized(&self) -> (AttnState, Vec<String>) {
         let mut s = self.clone();
         let mut notes = Vec::new();
-        let mut clamp = |name: &str, v: &mut usize, lo: usize, hi: usize| {
-            let k = (*v).clamp(lo, hi);
-            if k != *v {
-                notes.push(format!("{name} {v} is outside {lo}–{hi}; using {k}"));
-                *v = k;
-            }
-        };
-        clamp("d_model", &mut s.d_model, 1, MAX_D_MODEL);
-        clamp("Heads", &mut s.heads, 1, MAX_HEADS);
-        clamp("Padding tokens", &mut s.pad, 0, 8);
+        crate::views::clamp_noted(&mut notes, "d_model", &mut s.d_model, 1, MAX_D_MODEL);
+        crate::views::clamp_noted(&mut notes, "Heads", &mut s.heads, 1, MAX_HEADS);
+        crate::views::clamp_noted(&mut notes, "Padding tokens", &mut s.pad, 0, 8);
         if s.heads > s.d_model {
             notes.push(format!(
                 "{} heads need d_model ≥ {}; using {} heads",

@@ -181,15 +181,8 @@ impl RnnState {
     pub fn sanitized(&self) -> (RnnState, Vec<String>) {
         let mut s = self.clone();
         let mut notes = Vec::new();
-        let mut clamp = |name: &str, v: &mut usize, lo: usize, hi: usize| {
-            let c = (*v).clamp(lo, hi);
-            if c != *v {
-                notes.push(format!("{name} {v} is outside {lo}–{hi}; using {c}"));
-                *v = c;
-            }
-        };
-        clamp("Sequence length", &mut s.len, 1, MAX_LEN);
-        clamp("Hidden size", &mut s.hidden, 1, MAX_HIDDEN);
+        crate::views::clamp_noted(&mut notes, "Sequence length", &mut s.len, 1, MAX_LEN);
+        crate::views::clamp_noted(&mut notes, "Hidden size", &mut s.hidden, 1, MAX_HIDDEN);
         if !(s.sigma.is_finite() && s.sigma > 0.0 && s.sigma <= 5.0) {
             notes.push(format!(
                 "σ_max(W_hh) = {} is outside (0, 5]; using 0.9",

@@ -172,15 +172,20 @@ impl TrainConfig {
     pub fn sanitized(&self) -> (TrainConfig, Vec<String>) {
         let mut c = self.clone();
         let mut notes = Vec::new();
-        let mut clamp = |name: &str, v: &mut usize, lo: usize, hi: usize| {
-            let k = (*v).clamp(lo, hi);
-            if k != *v {
-                notes.push(format!("{name} {v} is outside {lo}–{hi}; using {k}"));
-                *v = k;
-            }
-        };
-        clamp("Training hidden size", &mut c.hidden, 1, MAX_TRAIN_HIDDEN);
-        clamp("Training sequence length", &mut c.len, 2, MAX_TRAIN_LEN);
+        crate::views::clamp_noted(
+            &mut notes,
+            "Training hidden size",
+            &mut c.hidden,
+            1,
+            MAX_TRAIN_HIDDEN,
+        );
+        crate::views::clamp_noted(
+            &mut notes,
+            "Training sequence length",
+            &mut c.len,
+            2,
+            MAX_TRAIN_LEN,
+        );
         if !(c.lr.is_finite() && c.lr > 0.0 && c.lr <= 10.0) {
             notes.push(format!(
                 "learning rate {} is outside (0, 10]; using 0.01",
