@@ -1,23 +1,15 @@
 // The RNN/LSTM view in the release build, driven as a student would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot, panelShot } from './harness.mjs';
+import { useBrowser, openPage, screenshot, panelShot } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const ctx = useBrowser({ before, after });
 
 const heading = (page) => page.getByRole('heading', { level: 1, name: 'Recurrent networks and LSTMs' });
 
 test('each panel renders and a preset tells its story', async () => {
-  const { page, problems } = await openPage(browser);
-  await page.goto(server.base + '#/rnn');
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + '#/rnn');
   await heading(page).waitFor();
   await page.getByRole('button', { name: 'Vanishing gradients' }).click();
   await page.locator('[data-stat="sigma"]', { hasText: '0.6' }).waitFor();
@@ -51,8 +43,8 @@ test('each panel renders and a preset tells its story', async () => {
 });
 
 test('the keyboard steps and plays', async () => {
-  const { page } = await openPage(browser);
-  await page.goto(server.base + '#/rnn');
+  const { page } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + '#/rnn');
   await heading(page).waitFor();
   await page.keyboard.press('ArrowLeft');
   await page.locator('.step-readout[data-step="29"]').waitFor();
@@ -70,8 +62,8 @@ test('the keyboard steps and plays', async () => {
 });
 
 test('a reloaded link shows the same state', async () => {
-  const { page, problems } = await openPage(browser);
-  await page.goto(server.base + '#/rnn');
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + '#/rnn');
   await heading(page).waitFor();
   await page.getByRole('button', { name: 'Exploding gradients and clipping' }).click();
   await page.locator('[data-stat="clip"]').waitFor();
@@ -79,7 +71,7 @@ test('a reloaded link shows the same state', async () => {
   await page.waitForTimeout(300); // URL writes are throttled to one per 250 ms
   const url = page.url();
   assert.match(url, /#\/rnn\?s=/);
-  const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const other = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
   await other.goto(url);
   await other.locator('[data-stat="clip"]').waitFor();
   assert.equal(await other.locator('[data-stat="clip"]').textContent(), clipText);
@@ -90,8 +82,8 @@ test('a reloaded link shows the same state', async () => {
 });
 
 test('bad input gets a message, not a broken page', async () => {
-  const { page, problems } = await openPage(browser);
-  await page.goto(server.base + '#/rnn');
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + '#/rnn');
   await heading(page).waitFor();
   const area = page.locator('[data-control="input"] textarea');
   await area.fill('0.5, abc, 1');
@@ -106,7 +98,7 @@ test('bad input gets a message, not a broken page', async () => {
   await area.blur();
   await page.locator('.diagram .step').nth(29).waitFor();
   // A malformed link is reported and the defaults load.
-  await page.goto(server.base + '#/rnn?s=%7Bbroken');
+  await page.goto(ctx.server.base + '#/rnn?s=%7Bbroken');
   await page.reload();
   await page.locator('.error', { hasText: 'could not be read' }).waitFor();
   assert.equal(await page.locator('.diagram .step').count(), 30);
@@ -115,8 +107,8 @@ test('bad input gets a message, not a broken page', async () => {
 });
 
 test('the RNN view on a phone', async () => {
-  const { page, problems } = await openPage(browser, { width: 390, height: 844 });
-  await page.goto(server.base + '#/rnn');
+  const { page, problems } = await openPage(ctx.browser, { width: 390, height: 844 });
+  await page.goto(ctx.server.base + '#/rnn');
   await heading(page).waitFor();
   await page.locator('[data-chart="grad-norms"] canvas').waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

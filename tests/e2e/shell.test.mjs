@@ -2,17 +2,9 @@
 // link, reload on a deep link, check what is visible, save screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, openPage, screenshot } from './harness.mjs';
+import { useBrowser, openPage, screenshot } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const ctx = useBrowser({ before, after });
 
 const VIEWS = [
   { label: 'RNN / LSTM', hash: '#/rnn', heading: 'Recurrent networks and LSTMs', shot: 'rnn' },
@@ -21,8 +13,8 @@ const VIEWS = [
 ];
 
 test('home says what each view teaches and links to it', async () => {
-  const { page, problems } = await openPage(browser);
-  await page.goto(server.base);
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base);
   await page.getByRole('heading', { name: 'See every number of the lecture computed live' }).waitFor();
   assert.equal(await page.locator('.card').count(), 3);
   await screenshot(page, 'home');
@@ -40,8 +32,8 @@ test('home says what each view teaches and links to it', async () => {
 });
 
 test('the navigation bar reaches every view', async () => {
-  const { page, problems } = await openPage(browser);
-  await page.goto(server.base);
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base);
   for (const v of VIEWS) {
     await page.getByRole('navigation').getByRole('link', { name: v.label, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: v.heading }).waitFor();
@@ -51,8 +43,8 @@ test('the navigation bar reaches every view', async () => {
 });
 
 test('a deep link survives reload and shows the deck matrices', async () => {
-  const { page, problems } = await openPage(browser);
-  await page.goto(server.base + '#/gcn');
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + '#/gcn');
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Graph convolutional networks' }).waitFor();
   for (const m of ['A', 'D', 'P', 'L']) {
@@ -78,8 +70,8 @@ test('a deep link survives reload and shows the deck matrices', async () => {
 });
 
 test('the GCN view fits a phone', async () => {
-  const { page, problems } = await openPage(browser, { width: 390, height: 844 });
-  await page.goto(server.base + '#/gcn');
+  const { page, problems } = await openPage(ctx.browser, { width: 390, height: 844 });
+  await page.goto(ctx.server.base + '#/gcn');
   await page.locator('[data-matrix="L"]').waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px on a phone`);
@@ -89,8 +81,8 @@ test('the GCN view fits a phone', async () => {
 });
 
 test('an unknown address says so and links home', async () => {
-  const { page } = await openPage(browser);
-  await page.goto(server.base + '#/no-such-view');
+  const { page } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + '#/no-such-view');
   await page.getByRole('heading', { name: 'No such page' }).waitFor();
   await page.getByRole('link', { name: 'Go to the start page' }).click();
   await page.getByRole('heading', { name: 'See every number of the lecture computed live' }).waitFor();

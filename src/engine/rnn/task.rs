@@ -130,21 +130,30 @@ pub fn evaluate<C: Cell>(
 ) -> Result<(f64, f64)> {
     let examples: Vec<_> = (0..n.max(1)).map(|_| task.sample(rng, seq_len)).collect();
     let mut loss = 0.0;
-    let mut values = Vec::new();
     for ex in &examples {
         loss += model.forward(&ex.xs, &ex.targets)?.loss;
-        for t in ex.targets.iter().flatten() {
-            if let Target::Values(v) = t {
-                values.extend(v.iter().copied());
-            }
-        }
     }
-    let baseline = if values.is_empty() {
-        f64::NAN
-    } else {
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        let per_step = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64;
-        per_step * values.len() as f64 / examples.len() as f64
-    };
+    let baseline = mean_predictor_loss(&examples).unwrap_or(f64::NAN);
     Ok((loss / examples.len() as f64, baseline))
+}
+
+/// The summed squared error per sequence of always predicting the mean of all regression
+/// targets in `examples` — the number an MSE model must beat. None when there are no
+/// regression targets (class tasks).
+pub fn mean_predictor_loss(examples: &[SeqExample]) -> Option<f64> {
+    let values: Vec<f64> = examples
+        .iter()
+        .flat_map(|ex| ex.targets.iter().flatten())
+        .filter_map(|t| match t {
+            Target::Values(v) => Some(v.iter().copied()),
+            Target::Class(_) => None,
+        })
+        .flatten()
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let total: f64 = values.iter().map(|v| (v - mean).powi(2)).sum();
+    Some(total / examples.len().max(1) as f64)
 }

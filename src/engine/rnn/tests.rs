@@ -348,3 +348,22 @@ fn lstm_beats_the_mean_baseline_on_the_adding_problem() {
         "LSTM MSE {loss} vs predict-the-mean {baseline}"
     );
 }
+
+#[test]
+fn predict_the_mean_baseline_by_hand() {
+    use crate::engine::data::SeqExample;
+    let ex = |targets: Vec<Option<Target>>| SeqExample {
+        xs: vec![Vector::zeros(1); targets.len()],
+        targets,
+    };
+    // Targets 1 and 3 (one per sequence): mean 2, squared errors 1 + 1, per sequence 1.
+    let reg = [
+        ex(vec![None, Some(Target::Values(vec![1.0]))]),
+        ex(vec![None, Some(Target::Values(vec![3.0]))]),
+    ];
+    assert_eq!(task::mean_predictor_loss(&reg), Some(1.0));
+    assert_eq!(
+        task::mean_predictor_loss(&[ex(vec![Some(Target::Class(2))])]),
+        None
+    );
+}

@@ -9,7 +9,7 @@ use crate::engine::data::{SeqExample, SeqTask, RECALL_SYMBOLS, TINY_TEXT};
 use crate::engine::ops::Activation;
 use crate::engine::optim::OptimConfig;
 use crate::engine::rng::rng;
-use crate::engine::rnn::task::{SeqSource, SeqTrainTask};
+use crate::engine::rnn::task::{mean_predictor_loss, SeqSource, SeqTrainTask};
 use crate::engine::rnn::{
     bptt, Cell, LstmCell, LstmConfig, Readout, ReadoutKind, SeqModel, Target, VanillaCell,
     VanillaConfig,
@@ -393,8 +393,10 @@ impl TrainSession {
                         .filter(|x| x.len() > 1 && x[1] == 1.0)
                         .map(|x| format!("{:.2}", x[0]))
                         .collect();
-                    if let (Some(Target::Values(t)), Some(y)) = (&ex.targets[last], tr.y.get(last))
-                    {
+                    if let (Some(Target::Values(t)), Some(y)) = (
+                        ex.targets.get(last).and_then(Option::as_ref),
+                        tr.y.get(last),
+                    ) {
                         let (t, y) = (t[0], y[0]);
                         rows.push(ProbeRow {
                             input: marked.join(" + "),
@@ -405,7 +407,10 @@ impl TrainSession {
                     }
                 }
                 TaskChoice::Recall => {
-                    if let (Some(Target::Class(c)), Some(y)) = (&ex.targets[last], tr.y.get(last)) {
+                    if let (Some(Target::Class(c)), Some(y)) = (
+                        ex.targets.get(last).and_then(Option::as_ref),
+                        tr.y.get(last),
+                    ) {
                         let k = y.argmax().0;
                         let symbol = |s: usize| char::from(b'A' + (s % RECALL_SYMBOLS) as u8);
                         rows.push(ProbeRow {
@@ -478,26 +483,6 @@ fn task<C>(
         window: None,
         rng,
     }
-}
-
-/// Mean over the probe set of the summed squared error of always predicting the mean target
-/// (the number an MSE model must beat); None for class tasks.
-fn mean_predictor_loss(probes: &[SeqExample]) -> Option<f64> {
-    let values: Vec<f64> = probes
-        .iter()
-        .flat_map(|ex| ex.targets.iter().flatten())
-        .filter_map(|t| match t {
-            Target::Values(v) => Some(v.iter().copied()),
-            Target::Class(_) => None,
-        })
-        .flatten()
-        .collect();
-    if values.is_empty() {
-        return None;
-    }
-    let mean = values.iter().sum::<f64>() / values.len() as f64;
-    let total: f64 = values.iter().map(|v| (v - mean).powi(2)).sum();
-    Some(total / probes.len().max(1) as f64)
 }
 
 #[cfg(test)]
