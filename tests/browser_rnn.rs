@@ -275,9 +275,17 @@ async fn equation_symbols_diagram_and_heatmaps_point_at_each_other() {
     let canvas = q(&root, "[data-matrix='f'] canvas.heatmap-canvas");
     assert_eq!(canvas.get_attribute("data-shape").as_deref(), Some("8x20"));
     let r = canvas.get_bounding_client_rect();
-    let scale = r.width() / (24.0 + 20.0 * 22.0 + 2.0); // shown size / drawn size
-                                                        // Cell (row 2, col 3): the grid starts 24 units in, cells are 22 units for 20 columns.
-    let (px, py) = (24.0 + 3.5 * 22.0, 24.0 + 2.5 * 22.0);
+    // The grid's left, top and cell edge in drawing units (data-grid); 20 columns of cells.
+    let grid: Vec<f64> = canvas
+        .get_attribute("data-grid")
+        .unwrap()
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (left, top, cs) = (grid[0], grid[1], grid[2]);
+    let scale = r.width() / (left + 20.0 * cs + 2.0); // shown size / drawn size
+                                                      // Cell (row 2, col 3).
+    let (px, py) = (left + 3.5 * cs, top + 2.5 * cs);
     mouse(
         &canvas,
         "mousemove",

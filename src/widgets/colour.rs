@@ -12,6 +12,9 @@ const RDBU: [(u8, u8, u8); 7] = [
     (0x21, 0x66, 0xac),
 ];
 
+/// The colour of ±∞ cells (CSS --masked).
+pub const INFINITE: Rgb = Rgb(0x4b, 0x55, 0x63);
+
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rgb(pub u8, pub u8, pub u8);
@@ -46,10 +49,14 @@ impl Rgb {
 }
 
 /// Diverging colour for `v` on a scale symmetric around 0 with half-range `max_abs`.
-/// Values beyond the range are clamped; NaN is drawn magenta so it cannot hide.
+/// Values beyond the range are clamped; NaN is drawn magenta so it cannot hide; ±∞ (a masked
+/// attention score is −∞) dark grey, outside the scale.
 pub fn diverging(v: f64, max_abs: f64) -> Rgb {
-    if !v.is_finite() {
+    if v.is_nan() {
         return Rgb(0xff, 0x00, 0xff);
+    }
+    if v.is_infinite() {
+        return INFINITE;
     }
     let t = if max_abs > 0.0 {
         (v / max_abs).clamp(-1.0, 1.0)
@@ -104,6 +111,8 @@ mod tests {
             "degenerate range is neutral"
         );
         assert_eq!(diverging(f64::NAN, 1.0).css(), "#ff00ff");
+        assert_eq!(diverging(f64::NEG_INFINITY, 1.0), INFINITE);
+        assert_eq!(INFINITE.text_colour(), "#fff");
     }
 
     #[test]

@@ -25,12 +25,103 @@ const HL: &str = "#111";
 /// Outline of the focused entry.
 const FOCUS: &str = "#f59e0b";
 
+/// Longest label drawn in full; longer ones end in "…" (the tooltip has them whole).
+const MAX_LABEL_CHARS: usize = 10;
+/// Width of one label character, roughly, at the label font size.
+const CHAR_W: f64 = 6.6;
+
 /// Edge length of one cell for an `n`-wide matrix.
 pub fn cell_size(n: usize) -> f64 {
+    cell_size_in(n, GRID_BUDGET)
+}
+
+/// Edge length of one cell for an `n`-wide matrix in a grid about `budget` units wide.
+pub fn cell_size_in(n: usize, budget: f64) -> f64 {
     if n == 0 {
         MAX_CELL
     } else {
-        (GRID_BUDGET / n as f64).clamp(4.0, MAX_CELL)
+        (budget / n as f64).clamp(4.0, MAX_CELL)
+    }
+}
+
+/// A label as drawn: at most [`MAX_LABEL_CHARS`] characters.
+pub fn short_label(l: &str) -> String {
+    if l.chars().count() > MAX_LABEL_CHARS {
+        l.chars().take(MAX_LABEL_CHARS - 1).chain(['…']).collect()
+    } else {
+        l.to_string()
+    }
+}
+
+/// Where the grid sits: cell edge, room for the row labels (left) and the column labels (top),
+/// and whether the column labels are turned upright because they are wider than a cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    /// Rows of the matrix.
+    pub rows: usize,
+    /// Columns of the matrix.
+    pub cols: usize,
+    /// Cell edge.
+    pub cs: f64,
+    /// x of the first column.
+    pub left: f64,
+    /// y of the first row.
+    pub top: f64,
+    /// Column labels drawn rotated (reading upwards).
+    pub upright: bool,
+}
+
+impl Geometry {
+    /// The layout of a `rows × cols` grid with these labels, about `budget` units wide.
+    pub fn new(rows: usize, cols: usize, rl: &[String], cl: &[String], budget: f64) -> Self {
+        let cs = cell_size_in(rows.max(cols), budget);
+        let chars = |ls: &[String]| {
+            ls.iter()
+                .map(|l| l.chars().count().min(MAX_LABEL_CHARS))
+                .max()
+                .unwrap_or(0) as f64
+        };
+        let room = |c: f64| (c * CHAR_W + 10.0).clamp(LABEL, 80.0);
+        let show = cs >= 12.0;
+        let col_w = chars(cl) * CHAR_W;
+        let upright = show && col_w > cs - 2.0 && chars(cl) > 1.0;
+        Geometry {
+            rows,
+            cols,
+            cs,
+            left: if show { room(chars(rl)) } else { LABEL },
+            top: if upright { room(chars(cl)) } else { LABEL },
+            upright,
+        }
+    }
+
+    /// Whether labels are drawn at all (cells of 12 units and more).
+    pub fn labels_shown(&self) -> bool {
+        self.cs >= 12.0
+    }
+
+    /// Total width and height.
+    pub fn size(&self) -> (f64, f64) {
+        (
+            self.left + self.cols as f64 * self.cs + 2.0,
+            self.top + self.rows as f64 * self.cs + 2.0,
+        )
+    }
+
+    /// Top-left corner of cell (i, j).
+    pub fn cell(&self, i: usize, j: usize) -> (f64, f64) {
+        (
+            self.left + j as f64 * self.cs,
+            self.top + i as f64 * self.cs,
+        )
+    }
+
+    /// The cell under the point (x, y), if any.
+    pub fn cell_at(&self, x: f64, y: f64) -> Option<(usize, usize)> {
+        let (x, y) = (x - self.left, y - self.top);
+        (x >= 0.0 && y >= 0.0)
+            .then(|| ((y / self.cs) as usize, (x / self.cs) as usize))
+            .filter(|(i, j)| *i < self.rows && *j < self.cols)
     }
 }
 
@@ -71,6 +162,12 @@ pub fn Heatmap(
     /// Decimals shown in the cells.
     #[prop(default = 3)]
     digits: usize,
+    /// Highlight only the row of `highlight` (for n × d matrices whose columns are features).
+    #[prop(optional)]
+    rows_only: bool,
+    /// About how wide the grid may be, in SVG units (smaller for small multiples).
+    #[prop(default = GRID_BUDGET)]
+    budget: f64,
     /// Caption above the matrix, typically its formula in MathML.
     children: Children,
 ) -> impl IntoView {
@@ -82,6 +179,10 @@ pub fn Heatmap(
     let grad_url = format!("url(#{grad_id})");
     let scale = Memo::new(move |_| values.with(|m| max_abs(m.iter())));
     let dims = Memo::new(move |_| values.with(|m| (m.nrows(), m.ncols())));
+    let geo = Memo::new(move |_| {
+        let (rows, cols) = dims.get();
+        row_labels.with(|rl| col_labels.with(|cl| Geometry::new(rows, cols, rl, cl, budget)))
+    });
 
     // The cells' DOM depends only on the matrix's shape; each cell's colour, number and tooltip
     // update in place when the values change (rebuilding thousands of nodes per edit is what
@@ -90,8 +191,8 @@ pub fn Heatmap(
     // thousands of subscribers from one list one by one (quadratic; 45 % of a slider change
     // at T = 50, h = 32 in a CPU profile).
     let cells = move || {
-        let (rows, cols) = dims.get();
-        let cs = cell_size(rows.max(cols));
+        let g = geo.get();
+        let (rows, cols, cs) = (g.rows, g.cols, g.cs);
         let show_text = cs >= MIN_CELL_FOR_TEXT;
         let name = name.clone();
         let compute =
@@ -128,7 +229,10 @@ pub fn Heatmap(
             (0..rows * cols)
                 .map(|k| {
                     let (i, j) = (k / cols.max(1), k % cols.max(1));
-                    (h == Some(i) || h == Some(j), f == Some((i, j)))
+                    (
+                        h == Some(i) || (!rows_only && h == Some(j)),
+                        f == Some((i, j)),
+                    )
                 })
                 .collect::<Vec<_>>()
         };
@@ -157,7 +261,7 @@ pub fn Heatmap(
         for i in 0..rows {
             for j in 0..cols {
                 let (show, mark) = (shows[i * cols + j], marked[i * cols + j]);
-                let (x, y) = (LABEL + j as f64 * cs, LABEL + i as f64 * cs);
+                let (x, y) = g.cell(i, j);
                 let text = show_text.then(|| {
                     view! {
                         <text x=x + cs / 2.0 y=y + cs / 2.0 fill=move || show.with(|c| c.text_fill)
@@ -181,39 +285,40 @@ pub fn Heatmap(
         out
     };
     let labels = move || {
-        let (rows, cols) = dims.get();
-        let cs = cell_size(rows.max(cols));
+        let g = geo.get();
+        let (rows, cols, cs) = (g.rows, g.cols, g.cs);
         let rl = row_labels.get();
         let cl = col_labels.get();
-        let show = cs >= 12.0;
+        let show = g.labels_shown();
         let row_views = (0..rows).filter(|_| show).map(|i| {
             let hl = move || highlight.get() == Some(i);
             view! {
-                <text class="axis-label" class:hl=hl x=LABEL - 6.0 y=LABEL + (i as f64 + 0.5) * cs
+                <text class="axis-label" class:hl=hl x=g.left - 6.0 y=g.top + (i as f64 + 0.5) * cs
                     text-anchor="end" dominant-baseline="central">
-                    {rl.get(i).cloned().unwrap_or_default()}
+                    {rl.get(i).map(|l| short_label(l)).unwrap_or_default()}
                 </text>
             }
         });
         let col_views = (0..cols).filter(|_| show).map(|j| {
-            let hl = move || highlight.get() == Some(j);
-            view! {
-                <text class="axis-label" class:hl=hl x=LABEL + (j as f64 + 0.5) * cs y=LABEL - 7.0
-                    text-anchor="middle">
-                    {cl.get(j).cloned().unwrap_or_default()}
-                </text>
+            let hl = move || !rows_only && highlight.get() == Some(j);
+            let (x, y) = (g.left + (j as f64 + 0.5) * cs, g.top - 7.0);
+            let text = cl.get(j).map(|l| short_label(l)).unwrap_or_default();
+            if g.upright {
+                view! {
+                    <text class="axis-label" class:hl=hl x=x y=y text-anchor="start" dominant-baseline="central"
+                        transform=format!("rotate(-90 {x} {y})")>{text}</text>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <text class="axis-label" class:hl=hl x=x y=y text-anchor="middle">{text}</text>
+                }
+                .into_any()
             }
         });
         (row_views.collect_view(), col_views.collect_view())
     };
-    let size = move || {
-        let (rows, cols) = dims.get();
-        let cs = cell_size(rows.max(cols));
-        (
-            LABEL + cols as f64 * cs + 2.0,
-            LABEL + rows as f64 * cs + 2.0,
-        )
-    };
+    let size = move || geo.get().size();
     let legend_w = 120.0;
     view! {
         <figure class="heatmap" data-matrix=name_attr>
@@ -223,7 +328,8 @@ pub fn Heatmap(
                 if rows * cols > CANVAS_ABOVE {
                     view! {
                         <CanvasGrid name=canvas_name.clone() values=values scale=scale row_labels=row_labels
-                            col_labels=col_labels highlight=highlight focus=focus on_hover=on_hover digits=digits/>
+                            col_labels=col_labels highlight=highlight focus=focus on_hover=on_hover digits=digits
+                            geo=geo rows_only=rows_only/>
                     }
                     .into_any()
                 } else {
@@ -270,23 +376,18 @@ fn CanvasGrid(
     focus: MaybeProp<(usize, usize)>,
     on_hover: Option<Callback<(usize, usize)>>,
     digits: usize,
+    geo: Memo<Geometry>,
+    rows_only: bool,
 ) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let geometry = move || {
-        values.with(|m| {
-            let (rows, cols) = m.shape();
-            let cs = cell_size(rows.max(cols));
-            (
-                rows,
-                cols,
-                cs,
-                LABEL + cols as f64 * cs + 2.0,
-                LABEL + rows as f64 * cs + 2.0,
-            )
-        })
+        let g = geo.get();
+        let (w, h) = g.size();
+        (g.rows, g.cols, g.cs, w, h)
     };
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
+        let g = geo.get();
         let (rows, cols, cs, w, h) = geometry();
         let Some(ctx) = super::canvas::context(&el, w, h) else {
             return;
@@ -303,13 +404,8 @@ fn CanvasGrid(
                 .map(|k| {
                     let (i, j) = (k / cols, k % cols);
                     let c = diverging_banded(m[(i, j)], sc);
-                    (
-                        c,
-                        LABEL + j as f64 * cs,
-                        LABEL + i as f64 * cs,
-                        cs - 1.0,
-                        cs - 1.0,
-                    )
+                    let (x, y) = g.cell(i, j);
+                    (c, x, y, cs - 1.0, cs - 1.0)
                 })
                 .collect();
             super::canvas::fill_rects(&ctx, &mut rects);
@@ -317,7 +413,7 @@ fn CanvasGrid(
                 for i in 0..rows {
                     for j in 0..cols {
                         let v = m[(i, j)];
-                        let (x, y) = (LABEL + j as f64 * cs, LABEL + i as f64 * cs);
+                        let (x, y) = g.cell(i, j);
                         ctx.set_fill_style_str(diverging(v, sc).text_colour());
                         let _ = ctx.fill_text(&fmt_num(v, digits), x + cs / 2.0, y + cs / 2.0);
                     }
@@ -326,51 +422,54 @@ fn CanvasGrid(
         });
         ctx.set_fill_style_str("#6b7280");
         ctx.set_font("12px system-ui, sans-serif");
-        if cs >= 12.0 {
+        if g.labels_shown() {
             ctx.set_text_align("end");
             for (i, l) in rl.iter().enumerate().take(rows) {
-                let _ = ctx.fill_text(l, LABEL - 6.0, LABEL + (i as f64 + 0.5) * cs);
+                let _ = ctx.fill_text(&short_label(l), g.left - 6.0, g.top + (i as f64 + 0.5) * cs);
             }
-            ctx.set_text_align("center");
-            ctx.set_text_baseline("alphabetic");
             for (j, l) in cl.iter().enumerate().take(cols) {
-                let _ = ctx.fill_text(l, LABEL + (j as f64 + 0.5) * cs, LABEL - 7.0);
+                let (x, y) = (g.left + (j as f64 + 0.5) * cs, g.top - 7.0);
+                if g.upright {
+                    ctx.save();
+                    let _ = ctx.translate(x, y);
+                    let _ = ctx.rotate(-std::f64::consts::FRAC_PI_2);
+                    ctx.set_text_align("start");
+                    ctx.set_text_baseline("middle");
+                    let _ = ctx.fill_text(&short_label(l), 0.0, 0.0);
+                    ctx.restore();
+                } else {
+                    ctx.set_text_align("center");
+                    ctx.set_text_baseline("alphabetic");
+                    let _ = ctx.fill_text(&short_label(l), x, y);
+                }
             }
         }
         if let Some(k) = hl {
             ctx.set_stroke_style_str(HL);
             ctx.set_line_width(1.6);
             if k < rows {
-                ctx.stroke_rect(LABEL, LABEL + k as f64 * cs, cols as f64 * cs, cs);
+                let (x, y) = g.cell(k, 0);
+                ctx.stroke_rect(x, y, cols as f64 * cs, cs);
             }
-            if k < cols {
-                ctx.stroke_rect(LABEL + k as f64 * cs, LABEL, cs, rows as f64 * cs);
+            if k < cols && !rows_only {
+                let (x, y) = g.cell(0, k);
+                ctx.stroke_rect(x, y, cs, rows as f64 * cs);
             }
         }
         if let Some((i, j)) = fo.filter(|(i, j)| *i < rows && *j < cols) {
             ctx.set_stroke_style_str(FOCUS);
             ctx.set_line_width(3.0);
-            ctx.stroke_rect(
-                LABEL + j as f64 * cs + 1.5,
-                LABEL + i as f64 * cs + 1.5,
-                cs - 4.0,
-                cs - 4.0,
-            );
+            let (x, y) = g.cell(i, j);
+            ctx.stroke_rect(x + 1.5, y + 1.5, cs - 4.0, cs - 4.0);
         }
     });
     // The cell under the pointer, in the canvas's own units (it may be shown scaled down).
     let cell_at = move |ev: &web_sys::MouseEvent| -> Option<(usize, usize)> {
         let el = canvas.get_untracked()?;
-        let (rows, cols, cs, w, _) = geometry();
+        let g = geo.get_untracked();
         let shown = el.get_bounding_client_rect().width();
-        let k = if shown > 0.0 { w / shown } else { 1.0 };
-        let (x, y) = (
-            ev.offset_x() as f64 * k - LABEL,
-            ev.offset_y() as f64 * k - LABEL,
-        );
-        (x >= 0.0 && y >= 0.0)
-            .then(|| ((y / cs) as usize, (x / cs) as usize))
-            .filter(|(i, j)| *i < rows && *j < cols)
+        let k = if shown > 0.0 { g.size().0 / shown } else { 1.0 };
+        g.cell_at(ev.offset_x() as f64 * k, ev.offset_y() as f64 * k)
     };
     let last = StoredValue::new(None::<(usize, usize)>);
     let name = StoredValue::new(name);
@@ -410,6 +509,7 @@ fn CanvasGrid(
             style:width=move || format!("{}px", geometry().3)
             aria-label=move || { let (r, c, ..) = geometry(); format!("heatmap, {r} × {c}; hover a cell for its value") }
             data-shape=move || { let (r, c, ..) = geometry(); format!("{r}x{c}") }
+            data-grid=move || { let g = geo.get(); format!("{},{},{}", g.left, g.top, g.cs) }
             on:mousemove=move |ev| hover(ev, false)
             on:click=move |ev| hover(ev, true)
             on:mouseleave=move |_| { last.set_value(None); }></canvas>
@@ -425,5 +525,21 @@ mod tests {
         assert_eq!(cell_size(6), MAX_CELL);
         assert!(cell_size(34) < MIN_CELL_FOR_TEXT);
         assert!(cell_size(10_000) >= 4.0);
+    }
+
+    #[test]
+    fn long_labels_get_room_and_stand_upright() {
+        let short: Vec<String> = (1..=4).map(|k| k.to_string()).collect();
+        let g = Geometry::new(4, 4, &short, &short, GRID_BUDGET);
+        assert_eq!((g.left, g.top, g.upright), (LABEL, LABEL, false));
+        let words: Vec<String> = ["The", "animal", "didn't", "internationalisation"]
+            .map(String::from)
+            .to_vec();
+        let g = Geometry::new(4, 4, &words, &words, 200.0);
+        assert!(g.upright && g.left > 60.0 && g.top == g.left);
+        assert_eq!(short_label(&words[3]), "internati…");
+        assert_eq!(g.cell_at(g.left + 1.0, g.top + g.cs + 1.0), Some((1, 0)));
+        assert_eq!(g.cell_at(g.left - 1.0, g.top), None);
+        assert_eq!(g.cell_at(g.size().0, g.top), None);
     }
 }
