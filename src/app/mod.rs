@@ -6,9 +6,9 @@ mod panic;
 pub use panic::{install_panic_hook, show_error_banner};
 
 use crate::route::Route;
-use crate::views::{GcnView, RnnView};
+use crate::views::{AttentionView, GcnView, RnnView};
 use leptos::prelude::*;
-use pages::{AttentionOverview, Home, NotFound};
+use pages::{Home, NotFound};
 
 /// The route named by the page's current `location.hash` (`None` if it names no page).
 fn current_route() -> Option<Route> {
@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
             {move || match route.get() {
                 Some(Route::Home) => view! { <Home/> }.into_any(),
                 Some(Route::Rnn) => view! { <RnnView/> }.into_any(),
-                Some(Route::Attention) => view! { <AttentionOverview/> }.into_any(),
+                Some(Route::Attention) => view! { <AttentionView/> }.into_any(),
                 Some(Route::Gcn) => view! { <GcnView/> }.into_any(),
                 None => view! { <NotFound/> }.into_any(),
             }}

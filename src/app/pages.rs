@@ -1,31 +1,8 @@
-//! Static pages of the shell: home, the overviews of the views still being built, not-found.
+//! Static pages of the shell: home and not-found.
 //! They hold no numbers; every number in nnviz comes from the engine.
 
 use crate::route::Route;
-use crate::widgets::formula::{frac, mi, mo, mtext, row, sqrt, sub, sup, Formula, M};
 
-/// Attention(Q, K, V) = softmax(QKᵀ/√d_k) V.
-fn attention_formula() -> M {
-    row(vec![
-        mtext("Attention"),
-        mo("("),
-        mi("Q"),
-        mo(","),
-        mi("K"),
-        mo(","),
-        mi("V"),
-        mo(")"),
-        mo("="),
-        mtext("softmax"),
-        mo("("),
-        frac(
-            row(vec![mi("Q"), sup(mi("K"), mi("T"))]),
-            sqrt(sub(mi("d"), mi("k"))),
-        ),
-        mo(")"),
-        mi("V"),
-    ])
-}
 use leptos::prelude::*;
 
 /// The landing page: what each view teaches.
@@ -75,26 +52,6 @@ pub fn Home() -> impl IntoView {
                         }
                     })
                     .collect_view()}
-            </div>
-        </section>
-    }
-}
-
-/// The attention page: the decks' equations while the interactive view is built.
-#[component]
-pub fn AttentionOverview() -> impl IntoView {
-    view! {
-        <section class="view attention-view">
-            <header class="view-header">
-                <h1>"Attention and Transformers"</h1>
-                <p class="lede">"The equation this view takes apart, as on the slides (seeds 000, 002, 003)."</p>
-            </header>
-            <div class="panel equations">
-                <Formula expr=attention_formula() block=true/>
-                <p class="status-note">
-                    "The interactive pipeline — Q, K, V, scores, masks, softmax heatmaps, multi-head
-                    and cross-attention — is being built (issue #5)."
-                </p>
             </div>
         </section>
     }

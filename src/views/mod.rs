@@ -5,6 +5,7 @@ pub mod attention;
 pub mod gcn;
 pub mod rnn;
 
+pub use attention::AttentionView;
 pub use gcn::GcnView;
 pub use rnn::RnnView;
 

@@ -3,6 +3,7 @@
 //! encodings and a transformer block.
 
 pub mod block;
+pub mod explain;
 pub mod mask;
 pub mod multihead;
 pub mod positional;
@@ -10,6 +11,7 @@ pub mod scaled;
 pub mod tiny;
 
 pub use block::{BlockConfig, Norm, TransformerBlock};
+pub use explain::{entry, EntryTerms};
 pub use mask::Mask;
 pub use multihead::{HeadParams, MultiHead, MultiHeadTrace};
 pub use positional::{sinusoidal, Positional};

@@ -95,6 +95,69 @@ pub fn tokenize(text: &str) -> Vec<String> {
     out
 }
 
+/// One-click stories, each a whole state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// A decoder: query i sees keys 1…i; the upper triangle is −∞ before the softmax, 0 after.
+    Causal,
+    /// d_k = 64 without ÷√d_k: the scores grow like √d_k and the softmax saturates.
+    WhySqrtDk,
+    /// Two `[PAD]` tokens hidden from every query.
+    Padding,
+    /// Eight heads of d_k = 8 on one sentence: each head attends differently.
+    EightHeads,
+}
+
+impl Preset {
+    /// All presets, in the order of the buttons.
+    pub const ALL: [Preset; 4] = [
+        Preset::Causal,
+        Preset::WhySqrtDk,
+        Preset::Padding,
+        Preset::EightHeads,
+    ];
+
+    /// Button text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Causal => "Causal mask (decoder)",
+            Preset::WhySqrtDk => "Why ÷√d_k",
+            Preset::Padding => "Padding mask",
+            Preset::EightHeads => "Eight heads",
+        }
+    }
+
+    /// The state this preset sets.
+    pub fn state(self) -> AttnState {
+        let base = AttnState::default();
+        match self {
+            Preset::Causal => AttnState {
+                text: "The cat sat on the mat .".into(),
+                mask: MaskChoice::Causal,
+                ..base
+            },
+            Preset::WhySqrtDk => AttnState {
+                text: "Why do we divide the scores by the square root of d_k ?".into(),
+                d_model: 64,
+                heads: 1,
+                scale: false,
+                ..base
+            },
+            Preset::Padding => AttnState {
+                text: "Attention is all you need".into(),
+                mask: MaskChoice::Padding,
+                pad: 3,
+                ..base
+            },
+            Preset::EightHeads => AttnState {
+                d_model: 64,
+                heads: 8,
+                ..base
+            },
+        }
+    }
+}
+
 /// Everything the view shows, computed once per state.
 #[derive(Debug, Clone)]
 pub struct AttnRun {
@@ -116,6 +179,10 @@ pub struct AttnRun {
     pub trace: MultiHeadTrace,
     /// Row entropy (nats) of every head's weights.
     pub entropy: Vec<Vec<f64>>,
+    /// Mean row entropy of every head.
+    pub mean_entropy: Vec<f64>,
+    /// ln(number of keys each query may see): the entropy of uniform attention, row by row.
+    pub max_entropy: Vec<f64>,
     /// Messages about clamped settings or cut text.
     pub notes: Vec<String>,
 }
@@ -186,10 +253,18 @@ pub fn run(state: &AttnState) -> Result<AttnRun, String> {
     let trace = model
         .forward(&x, &x, &mask, s.scale)
         .map_err(|e| e.to_string())?;
-    let entropy = trace
+    let entropy: Vec<Vec<f64>> = trace
         .heads
         .iter()
         .map(|h| row_entropy(&h.attn.weights))
+        .collect();
+    let mean_entropy = entropy
+        .iter()
+        .map(|e| e.iter().sum::<f64>() / e.len().max(1) as f64)
+        .collect();
+    let n = tokens.len();
+    let max_entropy = (0..n)
+        .map(|i| ((0..n).filter(|&j| mask.allows(i, j)).count().max(1) as f64).ln())
         .collect();
     Ok(AttnRun {
         tokens,
@@ -201,8 +276,27 @@ pub fn run(state: &AttnState) -> Result<AttnRun, String> {
         model,
         trace,
         entropy,
+        mean_entropy,
+        max_entropy,
         notes,
     })
+}
+
+/// A run shared by the panels, compared by identity (a new run is a new value).
+#[derive(Debug, Clone)]
+pub struct RunRef(pub std::sync::Arc<AttnRun>);
+
+impl PartialEq for RunRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for RunRef {
+    type Target = AttnRun;
+    fn deref(&self) -> &AttnRun {
+        &self.0
+    }
 }
 
 #[cfg(test)]
@@ -294,6 +388,25 @@ mod tests {
             mean(&raw),
             mean(&scaled)
         );
+    }
+
+    #[test]
+    fn presets_tell_their_story() {
+        let causal = run(&Preset::Causal.state()).unwrap();
+        assert_eq!(causal.mask, Mask::Causal);
+        assert_eq!(causal.max_entropy[0], 0.0, "the first query sees one key");
+        let raw = run(&Preset::WhySqrtDk.state()).unwrap();
+        let scaled = run(&AttnState {
+            scale: true,
+            ..Preset::WhySqrtDk.state()
+        })
+        .unwrap();
+        assert!(raw.mean_entropy[0] < 0.7 * scaled.mean_entropy[0]);
+        let pad = run(&Preset::Padding.state()).unwrap();
+        assert_eq!(pad.tokens.len() - pad.real, 3);
+        let eight = run(&Preset::EightHeads.state()).unwrap();
+        assert_eq!(eight.trace.heads.len(), 8);
+        assert_eq!(eight.trace.heads[0].q.ncols(), 8);
     }
 
     #[test]

@@ -1,0 +1,374 @@
+//! The selected head's pipeline as a strip of labelled matrices — X → Q, K, V → QKᵀ → ÷√d_k →
+//! mask → softmax → weights · V — then the heads side by side and Concat · W_o; the hovered
+//! weight written out term by term; each query row's entropy.
+
+use super::formulas::entry_lines;
+use super::state::{AttnRun, RunRef};
+use crate::engine::attention::entry;
+use crate::engine::attention::multihead::HeadTrace;
+use crate::engine::Mat;
+use crate::widgets::format::fmt_num;
+use crate::widgets::formula::{frac, mi, mn, mo, mtext, row, sqrt, sub, sup, Formula, M};
+use crate::widgets::Heatmap;
+use leptos::prelude::*;
+
+/// Grid width of the n × d_k matrices (Q, K, V, head output).
+const NARROW: f64 = 200.0;
+/// Grid width of X and of the n × n matrices.
+const WIDE: f64 = 300.0;
+
+/// What the pipeline panels share.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The latest good run.
+    pub run: Memo<Result<RunRef, String>>,
+    /// The head shown large.
+    pub head: Memo<usize>,
+    /// The token pointed at (highlighted as query row and key column).
+    pub tok: RwSignal<Option<usize>>,
+    /// The weight pointed at, (query, key).
+    pub entry: Memo<(usize, usize)>,
+    /// Sets the weight pointed at.
+    pub pick: RwSignal<Option<(usize, usize)>>,
+}
+
+impl Ctx {
+    /// A matrix of the run, or an empty one while there is none.
+    fn mat(self, f: impl Fn(&AttnRun, usize) -> Mat + Send + Sync + 'static) -> Signal<Mat> {
+        let (run, head) = (self.run, self.head);
+        Signal::derive(move || {
+            let h = head.get();
+            run.with(|r| r.as_ref().map_or_else(|_| Mat::zeros(0, 0), |r| f(r, h)))
+        })
+    }
+
+    /// A matrix of the selected head's trace (empty if there is no such head).
+    fn head_mat(self, f: fn(&HeadTrace) -> Mat) -> Signal<Mat> {
+        self.mat(move |r, h| r.trace.heads.get(h).map_or_else(|| Mat::zeros(0, 0), f))
+    }
+
+    /// The token strings.
+    fn tokens(self) -> Signal<Vec<String>> {
+        let run = self.run;
+        Signal::derive(move || {
+            run.with(|r| r.as_ref().map(|r| r.tokens.clone()).unwrap_or_default())
+        })
+    }
+
+    /// Column labels 1…d for a matrix whose columns are features.
+    fn features(self, f: fn(&AttnRun) -> usize) -> Signal<Vec<String>> {
+        let run = self.run;
+        Signal::derive(move || {
+            let d = run.with(|r| r.as_ref().map_or(0, |r| f(r)));
+            (1..=d).map(|k| k.to_string()).collect()
+        })
+    }
+}
+
+fn caption(title: &'static str, expr: M) -> impl IntoView {
+    view! {
+        <span class="caption-title">{title}</span>" "
+        <Formula expr=expr class="caption-math"/>
+    }
+}
+
+fn m_of(name: &str, h: usize) -> M {
+    sup(sub(mi("W"), mi(name)), mn(format!("({h})")))
+}
+
+/// The matrices of the selected head, in order.
+#[component]
+pub fn Pipeline(ctx: Ctx) -> impl IntoView {
+    let tokens = ctx.tokens();
+    let d_model = ctx.features(|r| r.x.ncols());
+    let d_k = ctx.features(|r| r.trace.heads.first().map_or(0, |h| h.q.ncols()));
+    let on_row = Callback::new(move |(i, _): (usize, usize)| ctx.tok.set(Some(i)));
+    let on_entry = Callback::new(move |(i, j): (usize, usize)| {
+        ctx.pick.set(Some((i, j)));
+    });
+    let hl = Signal::derive(move || ctx.tok.get());
+    let focus = Signal::derive(move || Some(ctx.entry.get()));
+    let head1 = move || ctx.head.get() + 1;
+    let positional = move || {
+        ctx.run
+            .with(|r| r.as_ref().is_ok_and(|r| r.pe.iter().any(|v| *v != 0.0)))
+    };
+    let scale = move || {
+        ctx.run.with(|r| {
+            r.as_ref()
+                .ok()
+                .and_then(|r| r.trace.heads.first())
+                .map_or(1.0, |h| h.attn.scale)
+        })
+    };
+    let dk = move || {
+        ctx.run.with(|r| {
+            r.as_ref()
+                .ok()
+                .and_then(|r| r.trace.heads.first())
+                .map_or(1, |h| h.q.ncols())
+        })
+    };
+    let mask_label = move || {
+        ctx.run
+            .with(|r| r.as_ref().map_or("none", |r| r.mask.label()))
+    };
+
+    let x_cap = move || {
+        caption(
+            "Input",
+            row(if positional() {
+                vec![mi("X"), mo("="), mi("E"), mo("+"), mi("P")]
+            } else {
+                vec![mi("X"), mo("="), mi("E"), mtext("  (no positions)")]
+            }),
+        )
+    };
+    let proj = move |name: &'static str, title: &'static str| {
+        move || {
+            caption(
+                title,
+                row(vec![
+                    mi(name),
+                    mo("="),
+                    mi("X"),
+                    m_of(&name.to_lowercase(), head1()),
+                ]),
+            )
+        }
+    };
+    let scaled_cap = move || {
+        let s = scale();
+        caption(
+            "Scaled",
+            if s == 1.0 {
+                row(vec![mi("S"), mtext("  (÷√d_k switched off)")])
+            } else {
+                row(vec![
+                    frac(mi("S"), sqrt(sub(mi("d"), mi("k")))),
+                    mo("="),
+                    frac(mi("S"), sqrt(mn(dk().to_string()))),
+                    mo("="),
+                    mi("S"),
+                    mo("·"),
+                    mn(fmt_num(s, 3)),
+                ])
+            },
+        )
+    };
+    let masked_cap = move || {
+        caption(
+            "Masked",
+            row(vec![
+                frac(mi("S"), sqrt(sub(mi("d"), mi("k")))),
+                mo("+"),
+                mi("M"),
+                mtext(format!("  ({} mask: −∞ where hidden)", mask_label())),
+            ]),
+        )
+    };
+    view! {
+        <div class="panel pipeline" data-head=move || ctx.head.get().to_string()>
+            <h2>{move || format!("Head {} — the pipeline, matrix by matrix", head1())}</h2>
+            <div class="matrix-strip">
+                <Heatmap name="X" budget=WIDE values=ctx.mat(|r, _| r.x.clone()) row_labels=tokens col_labels=d_model
+                    highlight=hl rows_only=true on_hover=on_row digits=2>{x_cap}</Heatmap>
+                <Heatmap name="Q" budget=NARROW values=ctx.head_mat(|t| t.q.clone()) row_labels=tokens col_labels=d_k
+                    highlight=hl rows_only=true on_hover=on_row digits=2>{proj("Q", "Queries")}</Heatmap>
+                <Heatmap name="K" budget=NARROW values=ctx.head_mat(|t| t.k.clone()) row_labels=tokens col_labels=d_k
+                    highlight=hl rows_only=true on_hover=on_row digits=2>{proj("K", "Keys")}</Heatmap>
+                <Heatmap name="V" budget=NARROW values=ctx.head_mat(|t| t.v.clone()) row_labels=tokens col_labels=d_k
+                    highlight=hl rows_only=true on_hover=on_row digits=2>{proj("V", "Values")}</Heatmap>
+                <Heatmap name="S" budget=WIDE values=ctx.head_mat(|t| t.attn.scores.clone()) row_labels=tokens col_labels=tokens
+                    highlight=hl focus=focus on_hover=on_entry digits=2>
+                    {caption("Scores", row(vec![mi("S"), mo("="), mi("Q"), sup(mi("K"), mi("T")), mo(","), mtext("  "), sub(mi("e"), mi("ij")), mo("="), sup(sub(mi("q"), mi("i")), mi("T")), sub(mi("k"), mi("j"))]))}
+                </Heatmap>
+                <Heatmap name="scaled" budget=WIDE values=ctx.head_mat(|t| t.attn.scaled.clone()) row_labels=tokens col_labels=tokens
+                    highlight=hl focus=focus on_hover=on_entry digits=2>{scaled_cap}</Heatmap>
+                <Heatmap name="masked" budget=WIDE values=ctx.head_mat(|t| t.attn.masked.clone()) row_labels=tokens col_labels=tokens
+                    highlight=hl focus=focus on_hover=on_entry digits=2>{masked_cap}</Heatmap>
+                <Heatmap name="A" budget=WIDE values=ctx.head_mat(|t| t.attn.weights.clone()) row_labels=tokens col_labels=tokens
+                    highlight=hl focus=focus on_hover=on_entry digits=2>
+                    {caption("Weights", row(vec![mi("A"), mo("="), mtext("softmax"), mo("("), mo("·"), mo(")"), mtext("  row by row")]))}
+                </Heatmap>
+                <Heatmap name="O" budget=NARROW values=ctx.head_mat(|t| t.attn.output.clone()) row_labels=tokens col_labels=d_k
+                    highlight=hl rows_only=true on_hover=on_row digits=2>
+                    {move || caption("Head output", row(vec![sub(mi("head"), mn(head1().to_string())), mo("="), mi("A"), mi("V"), mtext(",  "), sub(mtext("output"), mi("i")), mo("="), sub(mi("Σ"), mi("j")), sub(mi("α"), mi("ij")), sub(mi("v"), mi("j"))]))}
+                </Heatmap>
+            </div>
+        </div>
+    }
+}
+
+/// The weight pointed at, term by term, and which query attends to which key.
+#[component]
+pub fn EntryPanel(ctx: Ctx) -> impl IntoView {
+    let data = Memo::new(move |_| {
+        let (i, j) = ctx.entry.get();
+        let h = ctx.head.get();
+        ctx.run.with(|r| {
+            let r = r.as_ref().ok()?;
+            let head = r.trace.heads.get(h)?;
+            let t = entry(&head.attn, i, j)?;
+            let (qt, kt) = (r.tokens.get(i)?.clone(), r.tokens.get(j)?.clone());
+            Some((i, j, t, head.q.ncols(), qt, kt))
+        })
+    });
+    view! {
+        <div class="panel entry-panel" data-entry=move || { let (i, j) = ctx.entry.get(); format!("{i},{j}") }>
+            <h2>"The weight pointed at"</h2>
+            {move || data.with(|d| match d {
+                None => view! { <p class="note">"Point at a cell of S, the scaled or masked scores, or A."</p> }.into_any(),
+                Some((i, j, t, d_k, qt, kt)) => {
+                    let says = if t.allowed {
+                        format!("Query “{qt}” (row {}) attends to key “{kt}” (column {}) with weight {} — {} % of its attention, shared over {} visible keys.",
+                            i + 1, j + 1, fmt_num(t.weight, 4), fmt_num(100.0 * t.weight, 1), t.visible)
+                    } else {
+                        format!("Query “{qt}” (row {}) may not see key “{kt}” (column {}): the mask sets its score to −∞, so its weight is exactly 0.", i + 1, j + 1)
+                    };
+                    let lines = entry_lines(i + 1, j + 1, t, *d_k)
+                        .into_iter()
+                        .map(|(k, m)| view! { <Formula expr=m block=true key=k.to_string() class="eq-line"/> })
+                        .collect_view();
+                    let visible = t.visible;
+                    view! {
+                        <p class="entry-says" data-weight=t.weight.to_string() data-allowed=t.allowed.to_string()>{says}</p>
+                        {lines}
+                        <p class="note">{format!("The row maximum m_{} is subtracted before exp() so that large scores cannot overflow; it cancels in the ratio. The sum runs over the {visible} keys this query may see.", i + 1)}</p>
+                    }.into_any()
+                }
+            })}
+        </div>
+    }
+}
+
+/// Each query row's entropy H(α_i) = −Σ_j α_ij ln α_ij, against ln(visible keys), the
+/// entropy of uniform attention.
+#[component]
+pub fn EntropyPanel(ctx: Ctx) -> impl IntoView {
+    let rows = Memo::new(move |_| {
+        let h = ctx.head.get();
+        ctx.run.with(|r| {
+            r.as_ref().map_or_else(
+                |_| (Vec::new(), 0.0),
+                |r| {
+                    let e = r.entropy.get(h).cloned().unwrap_or_default();
+                    let rows = r
+                        .tokens
+                        .iter()
+                        .zip(e)
+                        .zip(&r.max_entropy)
+                        .map(|((t, e), m)| (t.clone(), e, *m))
+                        .collect();
+                    (rows, r.mean_entropy.get(h).copied().unwrap_or(0.0))
+                },
+            )
+        })
+    });
+    let formula = row(vec![
+        mi("H"),
+        mo("("),
+        sub(mi("α"), mi("i")),
+        mo(")"),
+        mo("="),
+        mo("−"),
+        sub(mo("Σ"), mi("j")),
+        sub(mi("α"), mi("ij")),
+        mi("ln"),
+        sub(mi("α"), mi("ij")),
+    ]);
+    view! {
+        <div class="panel entropy-panel" data-mean-entropy=move || rows.with(|r| r.1.to_string())>
+            <h2>"Row entropy " <Formula expr=formula/></h2>
+            <p class="note">
+                {move || format!("Mean {} nats. 0 = all weight on one key (a saturated softmax); the grey mark is ln(visible keys), uniform attention.", fmt_num(rows.with(|r| r.1), 3))}
+            </p>
+            <ol class="entropy-list">
+                {move || rows.with(|(rows, _)| {
+                    let top = rows.iter().map(|r| r.2).fold(0.0f64, f64::max).max(1e-9);
+                    rows.iter().enumerate().map(|(i, (t, e, m))| {
+                        let (e, m) = (*e, *m);
+                        view! {
+                            <li data-row=i data-entropy=e.to_string()
+                                class:hl=move || ctx.tok.get() == Some(i)
+                                on:mouseenter=move |_| ctx.tok.set(Some(i))>
+                                <span class="entropy-token">{t.clone()}</span>
+                                <span class="entropy-bar">
+                                    <span class="entropy-fill" style:width=format!("{:.1}%", 100.0 * e / top)></span>
+                                    <span class="entropy-max" style:left=format!("{:.1}%", 100.0 * m / top)></span>
+                                </span>
+                                <span class="entropy-value">{fmt_num(e, 3)}</span>
+                            </li>
+                        }
+                    }).collect_view()
+                })}
+            </ol>
+        </div>
+    }
+}
+
+/// Every head's weights as small multiples; choosing one shows its pipeline.
+#[component]
+pub fn HeadsGrid(ctx: Ctx, on_select: Callback<usize>) -> impl IntoView {
+    let count = Memo::new(move |_| {
+        ctx.run
+            .with(|r| r.as_ref().map_or(0, |r| r.trace.heads.len()))
+    });
+    let tokens = ctx.tokens();
+    let hl = Signal::derive(move || ctx.tok.get());
+    view! {
+        <div class="panel heads-panel">
+            <h2>"All heads: softmax weights"</h2>
+            <p class="note">"Same sentence, different W_q, W_k, W_v per head: each head attends differently. Choose one to see its pipeline."</p>
+            <div class="heads-grid">
+                {move || (0..count.get()).map(|h| {
+                    let w = ctx.mat(move |r, _| r.trace.heads.get(h).map_or_else(|| Mat::zeros(0, 0), |t| t.attn.weights.clone()));
+                    let mean = move || ctx.run.with(|r| r.as_ref().ok().and_then(|r| r.mean_entropy.get(h).copied()).unwrap_or(0.0));
+                    view! {
+                        <div class="head-card" class:selected=move || ctx.head.get() == h data-head=h>
+                            <button class="head-pick" aria-pressed=move || (ctx.head.get() == h).to_string()
+                                on:click=move |_| on_select.run(h)>
+                                {move || format!("Head {} · H̄ = {}", h + 1, fmt_num(mean(), 2))}
+                            </button>
+                            <Heatmap name=format!("head-{}", h + 1) values=w row_labels=tokens col_labels=tokens
+                                highlight=hl budget=170.0 digits=2 on_hover=Callback::new(move |_| on_select.run(h))>
+                                {""}
+                            </Heatmap>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </div>
+    }
+}
+
+/// MultiHead(X) = Concat(head_1, …, head_h) W_o.
+#[component]
+pub fn OutputPanel(ctx: Ctx) -> impl IntoView {
+    let tokens = ctx.tokens();
+    let d_model = ctx.features(|r| r.trace.output.ncols());
+    let hl = Signal::derive(move || ctx.tok.get());
+    let on_row = Callback::new(move |(i, _): (usize, usize)| ctx.tok.set(Some(i)));
+    let formula = row(vec![
+        mtext("MultiHead"),
+        mo("("),
+        mi("X"),
+        mo(")"),
+        mo("="),
+        mtext("Concat"),
+        mo("("),
+        sub(mi("head"), mn("1")),
+        mo(","),
+        mo("…"),
+        mo(","),
+        sub(mi("head"), mi("h")),
+        mo(")"),
+        sub(mi("W"), mi("o")),
+    ]);
+    view! {
+        <Heatmap name="output" values=ctx.mat(|r, _| r.trace.output.clone()) row_labels=tokens col_labels=d_model
+            highlight=hl rows_only=true on_hover=on_row digits=2>
+            {caption("All heads together", formula)}
+        </Heatmap>
+    }
+}

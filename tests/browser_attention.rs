@@ -1,0 +1,265 @@
+//! Browser tests of the attention view: driven as a person would (typing, checkboxes, the
+//! mask menu, pointing at tokens and cells, presets, links), with what is displayed checked
+//! against the engine.
+#![cfg(target_arch = "wasm32")]
+
+use nnviz::views::attention::state::{run, AttnState, MaskChoice, Preset};
+use nnviz::views::AttentionView;
+mod common;
+
+use common::{count, query as q, tick};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Longer than the URL hook's write throttle.
+const URL_WRITE_WAIT: i32 = nnviz::hooks::url_state::WRITE_EVERY_MS as i32 + 60;
+
+async fn mount(hash: &str) -> HtmlElement {
+    tick(URL_WRITE_WAIT).await;
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(hash)
+        .unwrap();
+    tick(10).await;
+    let el = common::container();
+    std::mem::forget(leptos::mount::mount_to(el.clone(), AttentionView));
+    tick(60).await;
+    el
+}
+
+async fn mount_state(s: &AttnState) -> HtmlElement {
+    mount(&nnviz::state::encode("#/attention", s)).await
+}
+
+/// The values drawn in heatmap `name`, row by row (an SVG heatmap: ≤ 120 cells).
+fn shown(root: &Element, name: &str) -> Vec<Vec<f64>> {
+    let cells = root
+        .query_selector_all(&format!("[data-matrix='{name}'] .cell"))
+        .unwrap();
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    for k in 0..cells.length() {
+        let c: Element = cells.item(k).unwrap().unchecked_into();
+        let i: usize = c.get_attribute("data-row").unwrap().parse().unwrap();
+        let v: f64 = c.get_attribute("data-value").unwrap().parse().unwrap();
+        if rows.len() <= i {
+            rows.resize(i + 1, Vec::new());
+        }
+        rows[i].push(v);
+    }
+    rows
+}
+
+fn text_of(root: &Element, sel: &str) -> String {
+    q(root, sel).text_content().unwrap_or_default()
+}
+
+fn mean_entropy(root: &Element) -> f64 {
+    q(root, ".entropy-panel")
+        .get_attribute("data-mean-entropy")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn short() -> AttnState {
+    AttnState {
+        text: "The cat sat on the mat".into(),
+        ..AttnState::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn weights_rows_sum_to_one_and_match_the_engine() {
+    let s = short();
+    let root = mount_state(&s).await;
+    let engine = run(&s).unwrap();
+    assert_eq!(count(&root, ".token-strip .token"), 6);
+    let a = shown(&root, "A");
+    assert_eq!(a.len(), 6);
+    for (i, r) in a.iter().enumerate() {
+        assert!(
+            (r.iter().sum::<f64>() - 1.0).abs() < 1e-12,
+            "row {i}: {r:?}"
+        );
+        for (j, v) in r.iter().enumerate() {
+            assert_eq!(*v, engine.trace.heads[0].attn.weights[(i, j)]);
+        }
+    }
+    // Scores and scaled scores are the engine's, and scaled = scores / √d_k.
+    let (sc, sd) = (shown(&root, "S"), shown(&root, "scaled"));
+    assert_eq!(sc[2][3], engine.trace.heads[0].attn.scores[(2, 3)]);
+    assert!((sd[2][3] - sc[2][3] / (s.d_k() as f64).sqrt()).abs() < 1e-12);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_causal_mask_shows_minus_infinity_then_exact_zeros() {
+    let root = mount_state(&short()).await;
+    let select: HtmlSelectElement = q(&root, "[data-control='mask'] select").unchecked_into();
+    select.set_value("causal");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick(40).await;
+    let (masked, a) = (shown(&root, "masked"), shown(&root, "A"));
+    for i in 0..6 {
+        for j in 0..6 {
+            if j > i {
+                assert_eq!(masked[i][j], f64::NEG_INFINITY, "({i}, {j})");
+                assert_eq!(a[i][j], 0.0);
+            } else {
+                assert!(masked[i][j].is_finite());
+            }
+        }
+        assert!((a[i].iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+    assert_eq!(a[0][0], 1.0, "the first query sees only itself");
+    // The masked cell reads −∞ on screen.
+    let cell = q(
+        &root,
+        "[data-matrix='masked'] .cell[data-row='0'][data-col='5']",
+    );
+    assert_eq!(q(&cell, ".cell-text").text_content().unwrap().trim(), "−∞");
+    // Pointing at a hidden weight explains it.
+    cell.dispatch_event(&web_sys::MouseEvent::new("mouseenter").unwrap())
+        .unwrap();
+    tick(30).await;
+    let says = q(&root, ".entry-says");
+    assert_eq!(says.get_attribute("data-allowed").as_deref(), Some("false"));
+    assert!(text_of(&root, ".entry-panel").contains("exactly 0"));
+    assert!(count(&root, ".entry-panel math[data-key='mask']") == 1);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn switching_off_the_scaling_lowers_the_entropy_as_the_engine_says() {
+    let s = AttnState {
+        d_model: 64,
+        heads: 1,
+        ..short()
+    };
+    let root = mount_state(&s).await;
+    let scaled = run(&s).unwrap().mean_entropy[0];
+    assert!((mean_entropy(&root) - scaled).abs() < 1e-12);
+    let check: HtmlInputElement = q(&root, "[data-control='scale'] input").unchecked_into();
+    check.click();
+    tick(40).await;
+    let raw = run(&AttnState { scale: false, ..s }).unwrap().mean_entropy[0];
+    assert!((mean_entropy(&root) - raw).abs() < 1e-12);
+    assert!(raw < scaled);
+    assert!(text_of(&root, "[data-matrix='scaled'] figcaption").contains("switched off"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn pointing_at_a_token_highlights_its_row_and_column_and_a_weight_is_worked_out() {
+    let root = mount_state(&short()).await;
+    let tok = q(&root, ".token[data-index='2']");
+    tok.dispatch_event(&web_sys::MouseEvent::new("mouseenter").unwrap())
+        .unwrap();
+    tick(30).await;
+    // Row 2 and column 2 of A: 6 + 6 − 1 cells; in Q only row 2 (its columns are features).
+    assert_eq!(count(&root, "[data-matrix='A'] .cell.hl"), 11);
+    let q_hl = count(&root, "[data-matrix='Q'] .cell.hl");
+    let d_k = short().d_k() as u32;
+    assert_eq!(q_hl, d_k);
+    assert!(count(&root, ".entropy-list li.hl") == 1);
+    // A weight: the formula panel shows the engine's numbers.
+    let s = short();
+    let engine = run(&s).unwrap();
+    let cell = q(&root, "[data-matrix='A'] .cell[data-row='4'][data-col='1']");
+    cell.dispatch_event(&web_sys::MouseEvent::new("mouseenter").unwrap())
+        .unwrap();
+    tick(30).await;
+    let w = engine.trace.heads[0].attn.weights[(4, 1)];
+    let says = q(&root, ".entry-says");
+    assert_eq!(says.get_attribute("data-weight").unwrap(), w.to_string());
+    assert!(text_of(&root, ".entry-says")
+        .contains("Query “the” (row 5) attends to key “cat” (column 2)"));
+    let softmax = text_of(&root, ".entry-panel math[data-key='softmax']");
+    assert!(
+        softmax.contains(&nnviz::widgets::format::fmt_num(w, 3)),
+        "{softmax}"
+    );
+    assert_eq!(count(&root, "[data-matrix='scaled'] .cell.focus"), 1);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn markup_in_the_sentence_is_shown_as_text() {
+    let root = mount_state(&short()).await;
+    let area: HtmlTextAreaElement = q(&root, "[data-control='text'] textarea").unchecked_into();
+    area.set_value("<img src=x onerror=alert(1)> & <b>bold</b>");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    tick(40).await;
+    assert_eq!(count(&root, "img"), 0);
+    assert_eq!(count(&root, ".token-strip b"), 0);
+    let toks: Vec<String> = (0..count(&root, ".token"))
+        .map(|k| {
+            q(&root, &format!(".token[data-index='{k}']"))
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert!(toks.iter().any(|t| t.ends_with('<')), "{toks:?}");
+    assert!(toks.iter().any(|t| t.ends_with("onerror")));
+    // Empty text: a message, and the last sentence stays on screen.
+    area.set_value("   ");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    tick(40).await;
+    assert!(text_of(&root, ".input-error").contains("empty"));
+    assert!(count(&root, ".token") > 5);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn presets_heads_and_links_reproduce_the_state() {
+    let root = mount("#/attention").await;
+    let eight = root
+        .query_selector_all(".preset")
+        .unwrap()
+        .item(3)
+        .unwrap()
+        .unchecked_into::<HtmlElement>();
+    assert!(eight.text_content().unwrap().contains("Eight heads"));
+    eight.click();
+    tick(URL_WRITE_WAIT).await;
+    assert_eq!(count(&root, ".head-card"), 8);
+    // Choose head 3: the pipeline shows it.
+    root.query_selector_all(".head-pick")
+        .unwrap()
+        .item(2)
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    tick(URL_WRITE_WAIT).await;
+    assert_eq!(
+        q(&root, ".pipeline").get_attribute("data-head").as_deref(),
+        Some("2")
+    );
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    let decoded: AttnState = nnviz::state::decode(&hash).unwrap().unwrap();
+    assert_eq!(
+        decoded,
+        AttnState {
+            head: 2,
+            ..Preset::EightHeads.state()
+        }
+    );
+    root.remove();
+    // The same link opened afresh shows the same head and weights.
+    let again = mount(&hash).await;
+    assert_eq!(
+        q(&again, ".pipeline").get_attribute("data-head").as_deref(),
+        Some("2")
+    );
+    let mask = MaskChoice::None;
+    assert_eq!(decoded.mask, mask);
+    again.remove();
+}

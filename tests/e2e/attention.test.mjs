@@ -1,0 +1,80 @@
+// The attention view in the release build, driven as a student would: typing a sentence,
+// pointing with a real mouse, switching the mask and the scaling, choosing heads; screenshots of
+// each panel on a laptop and a phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, openPage, screenshot, panelShot } from './harness.mjs';
+
+const ctx = useBrowser({ before, after });
+
+const heading = (page) => page.getByRole('heading', { level: 1, name: 'Attention and Transformers' });
+const link = (base, state) => base + '#/attention?s=' + encodeURIComponent(JSON.stringify(state));
+
+test('typing, masking and pointing show the engine numbers', async () => {
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + '#/attention');
+  await heading(page).waitFor();
+  const box = page.locator('[data-control="text"] textarea');
+  await box.fill('The cat sat on the mat .');
+  await page.locator('.token[data-index="6"]').waitFor();
+  assert.equal(await page.locator('.token').count(), 7);
+  // Rows of the weights sum to 1 as drawn.
+  const rows = await page.$$eval('[data-matrix="A"] .cell', (cells) => {
+    const out = [];
+    for (const c of cells) (out[c.dataset.row] ??= []).push(Number(c.dataset.value));
+    return out;
+  });
+  assert.equal(rows.length, 7);
+  for (const r of rows) assert.ok(Math.abs(r.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+  // Causal: the upper triangle is −∞ before the softmax and 0 after.
+  await page.locator('[data-control="mask"] select').selectOption('causal');
+  await page.locator('[data-matrix="masked"] .cell[data-row="0"][data-col="6"]', { hasText: '−∞' }).waitFor();
+  assert.equal(await page.locator('[data-matrix="A"] .cell[data-row="0"][data-col="6"]').getAttribute('data-value'), '0');
+  // A real mouse on a token: its row and column light up in A.
+  await page.locator('.token[data-index="3"]').hover();
+  await page.waitForFunction(() => document.querySelectorAll('[data-matrix="A"] .cell.hl').length === 13);
+  // And on a weight: the worked-out formula says who attends to whom.
+  await page.locator('[data-matrix="A"] .cell[data-row="4"][data-col="1"]').hover();
+  await page.locator('.entry-says', { hasText: 'Query “the” (row 5) attends to key “cat” (column 2)' }).waitFor();
+  await screenshot(page, 'attention-causal');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('markup and script-like text is displayed literally', async () => {
+  const { page, problems } = await openPage(ctx.browser);
+  let alerted = false;
+  page.on('dialog', async (d) => { alerted = true; await d.dismiss(); });
+  await page.goto(link(ctx.server.base, { text: '<img src=x onerror=alert(1)><script>alert(2)</script>' }));
+  await heading(page).waitFor();
+  await page.locator('.token').first().waitFor();
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.equal(await page.locator('main script').count(), 0);
+  assert.equal(await page.locator('.token').first().innerText(), '1<');
+  assert.equal(alerted, false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+for (const [vp, suffix] of [[{ width: 1280, height: 800 }, ''], [{ width: 390, height: 844 }, '-phone']]) {
+  test(`panels on ${suffix ? 'a phone' : 'a laptop'}`, async () => {
+    const { page, problems } = await openPage(ctx.browser, vp);
+    await page.goto(ctx.server.base + '#/attention');
+    await heading(page).waitFor();
+    await page.getByRole('button', { name: 'Eight heads' }).click();
+    await page.locator('.head-card').nth(7).waitFor();
+    await page.locator('.head-pick').nth(2).click();
+    await page.locator('.pipeline[data-head="2"]').waitFor();
+    await screenshot(page, `attention${suffix}`);
+    for (const [sel, name] of [['.controls', 'controls'], ['.token-strip', 'tokens'], ['.pipeline', 'pipeline'],
+      ['.entry-panel', 'entry'], ['.entropy-panel', 'entropy'], ['.heads-panel', 'heads']]) {
+      await panelShot(page.locator(sel).first(), `attention-panel-${name}${suffix}`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
