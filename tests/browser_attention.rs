@@ -263,3 +263,95 @@ async fn presets_heads_and_links_reproduce_the_state() {
     assert_eq!(decoded.mask, mask);
     again.remove();
 }
+
+#[wasm_bindgen_test]
+async fn without_positions_reversing_the_sentence_only_reverses_the_outputs() {
+    let root = mount_state(&short()).await;
+    let gap = |root: &Element| -> f64 {
+        q(root, ".perm-gap")
+            .get_attribute("data-gap")
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let with_pe = run(&short()).unwrap().permutation_gap.unwrap();
+    assert_eq!(gap(&root), with_pe);
+    assert!(with_pe > 1e-3);
+    let select: HtmlSelectElement = q(&root, "[data-control='pe'] select").unchecked_into();
+    select.set_value("none");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick(40).await;
+    assert!(gap(&root) < 1e-12);
+    assert!(text_of(&root, ".perm-gap").contains("cannot see word order"));
+    // P is zero and X = E.
+    assert!(shown(&root, "P").iter().flatten().all(|v| *v == 0.0));
+    // Back to sinusoidal with base 100: P is the engine's.
+    select.set_value("sinusoidal");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick(40).await;
+    let slider: HtmlInputElement = q(&root, "[data-control='base'] input").unchecked_into();
+    slider.set_value("2");
+    slider
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    tick(40).await;
+    let engine = run(&AttnState {
+        base: 100.0,
+        ..short()
+    })
+    .unwrap();
+    assert_eq!(
+        q(&root, "[data-control='base'] output")
+            .text_content()
+            .unwrap(),
+        "100"
+    );
+    assert_eq!(shown(&root, "P")[1][2], engine.pe[(1, 2)]);
+    let g = shown(&root, "PPt");
+    assert_eq!(g[4][1], engine.pe_similarity[(4, 1)]);
+    // Sinusoidal similarity depends only on the distance.
+    assert!((g[4][1] - g[5][2]).abs() < 1e-12);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn cross_attention_takes_keys_and_values_from_the_source() {
+    let root = mount_state(&short()).await;
+    let check: HtmlInputElement = q(&root, "[data-control='cross'] input").unchecked_into();
+    check.click();
+    tick(40).await;
+    let area: HtmlTextAreaElement = q(&root, "[data-control='source'] textarea").unchecked_into();
+    area.set_value("Le chat est assis");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    tick(40).await;
+    assert_eq!(count(&root, ".source-strip .token"), 4);
+    let a = shown(&root, "A");
+    assert_eq!((a.len(), a[0].len()), (6, 4));
+    let engine = run(&AttnState {
+        cross: true,
+        source: "Le chat est assis".into(),
+        ..short()
+    })
+    .unwrap();
+    for (i, r) in a.iter().enumerate() {
+        assert!((r.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert_eq!(r[1], engine.trace.heads[0].attn.weights[(i, 1)]);
+    }
+    assert_eq!(
+        count(&root, "[data-matrix='K'] .cell[data-row='3']"),
+        short().d_k() as u32
+    );
+    assert_eq!(count(&root, "[data-matrix='K'] .cell[data-row='4']"), 0);
+    let cell = q(&root, "[data-matrix='A'] .cell[data-row='1'][data-col='1']");
+    cell.dispatch_event(&web_sys::MouseEvent::new("mouseenter").unwrap())
+        .unwrap();
+    tick(30).await;
+    assert!(text_of(&root, ".entry-says")
+        .contains("Query “cat” (row 2) attends to key “chat” (column 2)"));
+    root.remove();
+}

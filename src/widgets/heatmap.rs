@@ -163,8 +163,8 @@ pub fn Heatmap(
     #[prop(default = 3)]
     digits: usize,
     /// Highlight only the row of `highlight` (for n × d matrices whose columns are features).
-    #[prop(optional)]
-    rows_only: bool,
+    #[prop(optional, into)]
+    rows_only: Signal<bool>,
     /// About how wide the grid may be, in SVG units (smaller for small multiples).
     #[prop(default = GRID_BUDGET)]
     budget: f64,
@@ -225,14 +225,11 @@ pub fn Heatmap(
             })
         };
         let marks = move || {
-            let (h, f) = (highlight.get(), focus.get());
+            let (h, f, ro) = (highlight.get(), focus.get(), rows_only.get());
             (0..rows * cols)
                 .map(|k| {
                     let (i, j) = (k / cols.max(1), k % cols.max(1));
-                    (
-                        h == Some(i) || (!rows_only && h == Some(j)),
-                        f == Some((i, j)),
-                    )
+                    (h == Some(i) || (!ro && h == Some(j)), f == Some((i, j)))
                 })
                 .collect::<Vec<_>>()
         };
@@ -300,7 +297,7 @@ pub fn Heatmap(
             }
         });
         let col_views = (0..cols).filter(|_| show).map(|j| {
-            let hl = move || !rows_only && highlight.get() == Some(j);
+            let hl = move || !rows_only.get() && highlight.get() == Some(j);
             let (x, y) = (g.left + (j as f64 + 0.5) * cs, g.top - 7.0);
             let text = cl.get(j).map(|l| short_label(l)).unwrap_or_default();
             if g.upright {
@@ -377,7 +374,7 @@ fn CanvasGrid(
     on_hover: Option<Callback<(usize, usize)>>,
     digits: usize,
     geo: Memo<Geometry>,
-    rows_only: bool,
+    rows_only: Signal<bool>,
 ) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let geometry = move || {
@@ -451,7 +448,7 @@ fn CanvasGrid(
                 let (x, y) = g.cell(k, 0);
                 ctx.stroke_rect(x, y, cols as f64 * cs, cs);
             }
-            if k < cols && !rows_only {
+            if k < cols && !rows_only.get() {
                 let (x, y) = g.cell(0, k);
                 ctx.stroke_rect(x, y, cs, rows as f64 * cs);
             }

@@ -5,11 +5,13 @@ pub mod canvas;
 pub mod chart;
 pub mod colour;
 pub mod controls;
+pub mod digraph_canvas;
 pub mod format;
 pub mod formula;
 pub mod graph_canvas;
 pub mod heatmap;
 pub mod projection;
 
+pub use digraph_canvas::DigraphCanvas;
 pub use graph_canvas::GraphCanvas;
 pub use heatmap::Heatmap;

@@ -58,6 +58,27 @@ test('markup and script-like text is displayed literally', async () => {
   await page.close();
 });
 
+test('cross-attention and the positional encoding explorer', async () => {
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(link(ctx.server.base, { text: 'The black cat sleeps .', cross: true, source: 'Le chat noir dort .' }));
+  await heading(page).waitFor();
+  await page.locator('.source-strip .token').nth(4).waitFor();
+  assert.equal(await page.locator('[data-matrix="A"] .cell').count(), 25);
+  await page.locator('[data-matrix="A"] .cell[data-row="2"][data-col="1"]').hover();
+  await page.locator('.entry-says', { hasText: 'Query “cat” (row 3) attends to key “chat” (column 2)' }).waitFor();
+  await panelShot(page.locator('.pipeline'), 'attention-panel-cross');
+  // Positions off: reversing the sentence only reverses the outputs.
+  await page.locator('[data-control="cross"] input').uncheck();
+  await page.locator('[data-control="pe"] select').selectOption('none');
+  await page.locator('.perm-gap', { hasText: 'cannot see word order' }).waitFor();
+  assert.ok(Number(await page.locator('.perm-gap').getAttribute('data-gap')) < 1e-12);
+  await page.locator('[data-control="pe"] select').selectOption('sinusoidal');
+  await page.locator('.perm-gap', { hasText: 'attention sees order' }).waitFor();
+  await panelShot(page.locator('.positions-panel'), 'attention-panel-positions');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 for (const [vp, suffix] of [[{ width: 1280, height: 800 }, ''], [{ width: 390, height: 844 }, '-phone']]) {
   test(`panels on ${suffix ? 'a phone' : 'a laptop'}`, async () => {
     const { page, problems } = await openPage(ctx.browser, vp);

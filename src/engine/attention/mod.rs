@@ -14,5 +14,5 @@ pub use block::{BlockConfig, Norm, TransformerBlock};
 pub use explain::{entry, EntryTerms};
 pub use mask::Mask;
 pub use multihead::{HeadParams, MultiHead, MultiHeadTrace};
-pub use positional::{sinusoidal, Positional};
+pub use positional::{learned_init, similarity, sinusoidal, Positional};
 pub use scaled::{attention, attention_backward, AttentionTrace};

@@ -145,6 +145,35 @@ impl MultiHead {
         })
     }
 
+    /// How far self-attention is from permutation-equivariant: `out` is the layer's output on
+    /// some input x, `permuted` the input after reordering the tokens by `perm` (row k holds
+    /// token perm[k]; with positional encodings the positions stay put, so it is not Πx). Runs the
+    /// layer on it and returns max |out(permuted) − Π out|. Without positional information and
+    /// without a mask that depends on positions this is 0 up to rounding (seed 003: attention is
+    /// permutation invariant, but language is not).
+    pub fn equivariance_gap(
+        &self,
+        out: &Mat,
+        permuted: &Mat,
+        perm: &[usize],
+        mask: &Mask,
+        scale: bool,
+    ) -> Result<f64> {
+        if perm.len() != out.nrows()
+            || perm.len() != permuted.nrows()
+            || perm.iter().any(|&p| p >= out.nrows())
+        {
+            return Err(EngineError::Shape {
+                what: format!("a permutation of {} rows", out.nrows()),
+            });
+        }
+        let p_out = self.forward(permuted, permuted, mask, scale)?.output;
+        Ok((0..p_out.nrows())
+            .flat_map(|k| (0..p_out.ncols()).map(move |c| (k, c)))
+            .map(|(k, c)| (p_out[(k, c)] - out[(perm[k], c)]).abs())
+            .fold(0.0, f64::max))
+    }
+
     /// (parameter gradients, ∂L/∂X_q, ∂L/∂X_kv) from ∂L/∂output.
     pub fn backward(
         &self,
@@ -232,5 +261,41 @@ mod tests {
                 &numerical_grad(|x| loss(&m, &dec, x, &Mask::None, &w), &enc)
             ) <= 1e-6
         );
+    }
+
+    #[test]
+    fn equivariant_without_positions_or_causal_mask() {
+        let mut r = crate::engine::rng::rng(5);
+        let m = MultiHead::init(&mut r, 8, 2).unwrap();
+        let x = crate::engine::rng::normal(&mut r, 5, 8, 1.0);
+        let reverse = [4, 3, 2, 1, 0];
+        let px = Mat::from_fn(5, 8, |k, c| x[(reverse[k], c)]);
+        let out = m.forward(&x, &x, &Mask::None, true).unwrap().output;
+        assert!(
+            m.equivariance_gap(&out, &px, &reverse, &Mask::None, true)
+                .unwrap()
+                < 1e-12
+        );
+        // A causal mask depends on positions: reordering changes what each token sees.
+        let out = m.forward(&x, &x, &Mask::Causal, true).unwrap().output;
+        assert!(
+            m.equivariance_gap(&out, &px, &reverse, &Mask::Causal, true)
+                .unwrap()
+                > 1e-3
+        );
+        // Positions added after reordering break it too.
+        let p = crate::engine::attention::sinusoidal(5, 8, 10_000.0);
+        let out = m
+            .forward(&(&x + &p), &(&x + &p), &Mask::None, true)
+            .unwrap()
+            .output;
+        assert!(
+            m.equivariance_gap(&out, &(&px + &p), &reverse, &Mask::None, true)
+                .unwrap()
+                > 1e-3
+        );
+        assert!(m
+            .equivariance_gap(&out, &px, &[0, 1], &Mask::None, true)
+            .is_err());
     }
 }

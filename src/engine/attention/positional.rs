@@ -52,6 +52,19 @@ impl Positional {
     }
 }
 
+/// How alike the positions are: the Gram matrix P Pᵀ (entry (i, j) = p_iᵀ p_j). For the
+/// sinusoidal encoding each sin/cos pair contributes cos(ω (i − j)), so the entry depends only on
+/// the distance |i − j| — the property that lets attention read relative positions.
+pub fn similarity(p: &Mat) -> Mat {
+    p * p.transpose()
+}
+
+/// A learned position table at its initialisation: N(0, 0.1²) entries drawn from `rng`
+/// (a trained model moves them; the tiny model of the attention view learns its own).
+pub fn learned_init(rng: &mut super::super::rng::Rng, max_len: usize, d_model: usize) -> Mat {
+    super::super::rng::normal(rng, max_len, d_model, 0.1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +92,31 @@ mod tests {
         // pos 1, i = 1: angle = 1/10000^(2/4) = 0.01.
         assert!((pe[(1, 2)] - 0.01f64.sin()).abs() < 1e-15);
         assert!((pe[(2, 1)] - 2f64.cos()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn sinusoidal_similarity_depends_only_on_distance() {
+        // d = 2: one pair with ω = 1, so p_iᵀp_j = sin i sin j + cos i cos j = cos(i − j).
+        let g = similarity(&sinusoidal(4, 2, 10_000.0));
+        assert!((g[(3, 1)] - 2f64.cos()).abs() < 1e-15);
+        assert!((g[(0, 0)] - 1.0).abs() < 1e-15);
+        let g = similarity(&sinusoidal(12, 16, 10_000.0));
+        for (i, j, k, l) in [(0, 3, 5, 8), (2, 2, 9, 9), (7, 1, 10, 4)] {
+            assert!(
+                (g[(i, j)] - g[(k, l)]).abs() < 1e-12,
+                "({i},{j}) vs ({k},{l})"
+            );
+        }
+        // The diagonal is d/2: each pair has sin² + cos² = 1.
+        assert!((g[(5, 5)] - 8.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn learned_table_is_seeded() {
+        use crate::engine::rng::rng;
+        let a = learned_init(&mut rng(3), 5, 4);
+        assert_eq!(a, learned_init(&mut rng(3), 5, 4));
+        assert_ne!(a, learned_init(&mut rng(4), 5, 4));
+        assert!(a.iter().all(|v| v.abs() < 1.0));
     }
 }

@@ -5,6 +5,7 @@
 
 mod formulas;
 mod pipeline;
+mod positions;
 pub mod state;
 
 use crate::hooks::use_url_state;
@@ -12,7 +13,8 @@ use crate::route::Route;
 use crate::widgets::controls::{Select, Slider};
 use crate::widgets::formula::Formula;
 use leptos::prelude::*;
-use pipeline::{Ctx, EntropyPanel, EntryPanel, HeadsGrid, OutputPanel, Pipeline};
+use pipeline::{Ctx, EntropyPanel, EntryPanel, GraphPanel, HeadsGrid, OutputPanel, Pipeline};
+use positions::PositionsPanel;
 use state::{run, AttnState, MaskChoice, Preset, RunRef, MAX_D_MODEL, MAX_HEADS, MAX_TOKENS};
 
 /// The attention page.
@@ -50,14 +52,19 @@ pub fn AttentionView() -> impl IntoView {
     );
     let n_heads = Memo::new(move |_| run.with(|r| r.as_ref().map_or(1, |r| r.trace.heads.len())));
     let head = Memo::new(move |_| state.with(|s| s.head).min(n_heads.get().saturating_sub(1)));
-    let n_tokens = Memo::new(move |_| run.with(|r| r.as_ref().map_or(0, |r| r.tokens.len())));
+    let n_tokens = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref()
+                .map_or((0, 0), |r| (r.tokens.len(), r.keys.len()))
+        })
+    });
     let tok = RwSignal::new(None::<usize>);
     let pick = RwSignal::new(None::<(usize, usize)>);
     // The weight shown term by term: the one pointed at, else the last real query's strongest.
     let entry = Memo::new(move |_| {
-        let n = n_tokens.get();
+        let (n_q, n_k) = n_tokens.get();
         match pick.get() {
-            Some((i, j)) if i < n && j < n => (i, j),
+            Some((i, j)) if i < n_q && j < n_k => (i, j),
             _ => run.with(|r| {
                 r.as_ref().map_or((0, 0), |r| {
                     let i = r.real.saturating_sub(1);
@@ -83,6 +90,7 @@ pub fn AttentionView() -> impl IntoView {
     let set =
         move |f: fn(&mut AttnState, f64)| Callback::new(move |v: f64| state.update(|s| f(s, v)));
     let text = RwSignal::new(state.with_untracked(|s| s.text.clone()));
+    let source = RwSignal::new(state.with_untracked(|s| s.source.clone()));
     let controls = view! {
         <div class="panel controls" role="group" aria-label="attention controls">
             <label class="control sentence" data-control="text">
@@ -111,11 +119,18 @@ pub fn AttentionView() -> impl IntoView {
                 <Slider label="[PAD] tokens appended" name="pad" min=0.0 max=8.0 step=1.0
                     value=num(|s| s.pad as f64) on_input=set(|s, v| s.pad = v as usize)/>
             </Show>
-            <label class="control check" data-control="positional">
-                <input type="checkbox" prop:checked=move || state.with(|s| s.positional)
-                    on:change=move |ev| { let on = event_target_checked(&ev); state.update(|s| s.positional = on) }/>
-                <span>"Add the sinusoidal positional encoding P"</span>
+            <label class="control check" data-control="cross">
+                <input type="checkbox" prop:checked=move || state.with(|s| s.cross)
+                    on:change=move |ev| { let on = event_target_checked(&ev); state.update(|s| s.cross = on) }/>
+                <span>"Cross-attention from a source sentence"</span>
             </label>
+            <Show when=move || state.with(|s| s.cross)>
+                <label class="control sentence" data-control="source">
+                    <span class="control-label">"Source sentence (keys and values)"</span>
+                    <textarea rows="3" spellcheck="false" prop:value=move || source.get()
+                        on:input=move |ev| { let v = event_target_value(&ev); source.set(v.clone()); state.update(|s| s.source = v); }></textarea>
+                </label>
+            </Show>
             <label class="control" data-control="seed">
                 <span class="control-label">"Seed (embeddings and W_q, W_k, W_v, W_o)"</span>
                 <input type="number" min="0" prop:value=move || state.with(|s| s.seed).to_string()
@@ -131,6 +146,7 @@ pub fn AttentionView() -> impl IntoView {
                 <button class="preset" on:click=move |_| {
                     let s = p.state();
                     text.set(s.text.clone());
+                    source.set(s.source.clone());
                     pick.set(None);
                     tok.set(None);
                     state.set(s);
@@ -159,6 +175,14 @@ pub fn AttentionView() -> impl IntoView {
                 }}).collect_view()
             }}
         </div>
+        <Show when=move || ctx.cross().get()>
+            <div class="token-strip source-strip" role="group" aria-label="source tokens">
+                <span class="control-label">"Source:"</span>
+                {move || run.with(|r| r.as_ref().map(|r| r.keys.clone()).unwrap_or_default()).into_iter().enumerate().map(|(j, t)| view! {
+                    <span class="token source" data-index=j><span class="token-index">{j + 1}</span>{t}</span>
+                }).collect_view()}
+            </div>
+        </Show>
     };
     view! {
         <section class="view attention-view"
@@ -188,6 +212,10 @@ pub fn AttentionView() -> impl IntoView {
                     <div class="rnn-columns">
                         <EntryPanel ctx=ctx/>
                         <EntropyPanel ctx=ctx/>
+                    </div>
+                    <div class="rnn-columns">
+                        <GraphPanel ctx=ctx/>
+                        <PositionsPanel state=state ctx=ctx/>
                     </div>
                     <HeadsGrid ctx=ctx on_select=Callback::new(move |h| state.update(|s| s.head = h))/>
                     <OutputPanel ctx=ctx/>

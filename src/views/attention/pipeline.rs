@@ -5,7 +5,6 @@
 use super::formulas::entry_lines;
 use super::state::{AttnRun, RunRef};
 use crate::engine::attention::entry;
-use crate::engine::attention::multihead::HeadTrace;
 use crate::engine::Mat;
 use crate::widgets::format::fmt_num;
 use crate::widgets::formula::{frac, mi, mn, mo, mtext, row, sqrt, sub, sup, Formula, M};
@@ -33,18 +32,25 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// A matrix of the run, or an empty one while there is none.
-    fn mat(self, f: impl Fn(&AttnRun, usize) -> Mat + Send + Sync + 'static) -> Signal<Mat> {
-        let (run, head) = (self.run, self.head);
-        Signal::derive(move || {
-            let h = head.get();
-            run.with(|r| r.as_ref().map_or_else(|_| Mat::zeros(0, 0), |r| f(r, h)))
-        })
+    /// A matrix of the run for the selected head (empty while there is none). One function
+    /// pointer type for every heatmap: a generic closure per call site cost wasm size.
+    pub fn mat(self, f: fn(&AttnRun, usize) -> Option<&Mat>) -> Signal<Mat> {
+        self.mat_at(None, f)
     }
 
-    /// A matrix of the selected head's trace (empty if there is no such head).
-    fn head_mat(self, f: fn(&HeadTrace) -> Mat) -> Signal<Mat> {
-        self.mat(move |r, h| r.trace.heads.get(h).map_or_else(|| Mat::zeros(0, 0), f))
+    /// As [`Self::mat`], for head `fixed` instead of the selected one.
+    fn mat_at(self, fixed: Option<usize>, f: fn(&AttnRun, usize) -> Option<&Mat>) -> Signal<Mat> {
+        let (run, head) = (self.run, self.head);
+        Signal::derive(move || {
+            let h = fixed.unwrap_or_else(|| head.get());
+            run.with(|r| {
+                r.as_ref()
+                    .ok()
+                    .and_then(|r| f(r, h))
+                    .cloned()
+                    .unwrap_or_else(|| Mat::zeros(0, 0))
+            })
+        })
     }
 
     /// The token strings.
@@ -53,6 +59,18 @@ impl Ctx {
         Signal::derive(move || {
             run.with(|r| r.as_ref().map(|r| r.tokens.clone()).unwrap_or_default())
         })
+    }
+
+    /// The key/value token strings (the source in cross-attention).
+    fn keys(self) -> Signal<Vec<String>> {
+        let run = self.run;
+        Signal::derive(move || run.with(|r| r.as_ref().map(|r| r.keys.clone()).unwrap_or_default()))
+    }
+
+    /// Whether the run is cross-attention.
+    pub fn cross(self) -> Signal<bool> {
+        let run = self.run;
+        Signal::derive(move || run.with(|r| r.as_ref().is_ok_and(|r| r.permutation_gap.is_none())))
     }
 
     /// Column labels 1…d for a matrix whose columns are features.
@@ -72,6 +90,15 @@ fn caption(title: &'static str, expr: M) -> impl IntoView {
     }
 }
 
+/// The subscript of W for a projection (W_q for Q …).
+fn sub_of(name: &str) -> &'static str {
+    match name {
+        "Q" => "q",
+        "K" => "k",
+        _ => "v",
+    }
+}
+
 fn m_of(name: &str, h: usize) -> M {
     sup(sub(mi("W"), mi(name)), mn(format!("({h})")))
 }
@@ -80,6 +107,8 @@ fn m_of(name: &str, h: usize) -> M {
 #[component]
 pub fn Pipeline(ctx: Ctx) -> impl IntoView {
     let tokens = ctx.tokens();
+    let keys = ctx.keys();
+    let cross = ctx.cross();
     let d_model = ctx.features(|r| r.x.ncols());
     let d_k = ctx.features(|r| r.trace.heads.first().map_or(0, |h| h.q.ncols()));
     let on_row = Callback::new(move |(i, _): (usize, usize)| ctx.tok.set(Some(i)));
@@ -87,6 +116,8 @@ pub fn Pipeline(ctx: Ctx) -> impl IntoView {
         ctx.pick.set(Some((i, j)));
     });
     let hl = Signal::derive(move || ctx.tok.get());
+    // Rows of K and V are keys: a query token marks them only in self-attention.
+    let hl_kv = Signal::derive(move || if cross.get() { None } else { ctx.tok.get() });
     let focus = Signal::derive(move || Some(ctx.entry.get()));
     let head1 = move || ctx.head.get() + 1;
     let positional = move || {
@@ -131,8 +162,12 @@ pub fn Pipeline(ctx: Ctx) -> impl IntoView {
                 row(vec![
                     mi(name),
                     mo("="),
-                    mi("X"),
-                    m_of(&name.to_lowercase(), head1()),
+                    if name != "Q" && cross.get() {
+                        sub(mi("X"), mtext("src"))
+                    } else {
+                        mi("X")
+                    },
+                    m_of(sub_of(name), head1()),
                 ]),
             )
         }
@@ -169,29 +204,34 @@ pub fn Pipeline(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <div class="panel pipeline" data-head=move || ctx.head.get().to_string()>
-            <h2>{move || format!("Head {} — the pipeline, matrix by matrix", head1())}</h2>
+            <h2>{move || format!("Head {} — the pipeline, matrix by matrix{}", head1(), if cross.get() { " (cross-attention: queries from the sentence, keys and values from the source)" } else { "" })}</h2>
             <div class="matrix-strip">
-                <Heatmap name="X" budget=WIDE values=ctx.mat(|r, _| r.x.clone()) row_labels=tokens col_labels=d_model
+                <Heatmap name="X" budget=WIDE values=ctx.mat(|r, _| Some(&r.x)) row_labels=tokens col_labels=d_model
                     highlight=hl rows_only=true on_hover=on_row digits=2>{x_cap}</Heatmap>
-                <Heatmap name="Q" budget=NARROW values=ctx.head_mat(|t| t.q.clone()) row_labels=tokens col_labels=d_k
+                <Show when=move || cross.get()>
+                    <Heatmap name="X_src" budget=WIDE values=ctx.mat(|r, _| Some(&r.x_kv)) row_labels=keys col_labels=d_model digits=2>
+                        {caption("Source", row(vec![sub(mi("X"), mtext("src")), mo("="), sub(mi("E"), mtext("src")), mo("+"), mi("P"), mtext("  (keys and values come from here)")]))}
+                    </Heatmap>
+                </Show>
+                <Heatmap name="Q" budget=NARROW values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.q)) row_labels=tokens col_labels=d_k
                     highlight=hl rows_only=true on_hover=on_row digits=2>{proj("Q", "Queries")}</Heatmap>
-                <Heatmap name="K" budget=NARROW values=ctx.head_mat(|t| t.k.clone()) row_labels=tokens col_labels=d_k
-                    highlight=hl rows_only=true on_hover=on_row digits=2>{proj("K", "Keys")}</Heatmap>
-                <Heatmap name="V" budget=NARROW values=ctx.head_mat(|t| t.v.clone()) row_labels=tokens col_labels=d_k
-                    highlight=hl rows_only=true on_hover=on_row digits=2>{proj("V", "Values")}</Heatmap>
-                <Heatmap name="S" budget=WIDE values=ctx.head_mat(|t| t.attn.scores.clone()) row_labels=tokens col_labels=tokens
-                    highlight=hl focus=focus on_hover=on_entry digits=2>
+                <Heatmap name="K" budget=NARROW values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.k)) row_labels=keys col_labels=d_k
+                    highlight=hl_kv rows_only=true on_hover=on_row digits=2>{proj("K", "Keys")}</Heatmap>
+                <Heatmap name="V" budget=NARROW values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.v)) row_labels=keys col_labels=d_k
+                    highlight=hl_kv rows_only=true on_hover=on_row digits=2>{proj("V", "Values")}</Heatmap>
+                <Heatmap name="S" budget=WIDE values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.attn.scores)) row_labels=tokens col_labels=keys
+                    highlight=hl rows_only=cross focus=focus on_hover=on_entry digits=2>
                     {caption("Scores", row(vec![mi("S"), mo("="), mi("Q"), sup(mi("K"), mi("T")), mo(","), mtext("  "), sub(mi("e"), mi("ij")), mo("="), sup(sub(mi("q"), mi("i")), mi("T")), sub(mi("k"), mi("j"))]))}
                 </Heatmap>
-                <Heatmap name="scaled" budget=WIDE values=ctx.head_mat(|t| t.attn.scaled.clone()) row_labels=tokens col_labels=tokens
-                    highlight=hl focus=focus on_hover=on_entry digits=2>{scaled_cap}</Heatmap>
-                <Heatmap name="masked" budget=WIDE values=ctx.head_mat(|t| t.attn.masked.clone()) row_labels=tokens col_labels=tokens
-                    highlight=hl focus=focus on_hover=on_entry digits=2>{masked_cap}</Heatmap>
-                <Heatmap name="A" budget=WIDE values=ctx.head_mat(|t| t.attn.weights.clone()) row_labels=tokens col_labels=tokens
-                    highlight=hl focus=focus on_hover=on_entry digits=2>
+                <Heatmap name="scaled" budget=WIDE values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.attn.scaled)) row_labels=tokens col_labels=keys
+                    highlight=hl rows_only=cross focus=focus on_hover=on_entry digits=2>{scaled_cap}</Heatmap>
+                <Heatmap name="masked" budget=WIDE values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.attn.masked)) row_labels=tokens col_labels=keys
+                    highlight=hl rows_only=cross focus=focus on_hover=on_entry digits=2>{masked_cap}</Heatmap>
+                <Heatmap name="A" budget=WIDE values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.attn.weights)) row_labels=tokens col_labels=keys
+                    highlight=hl rows_only=cross focus=focus on_hover=on_entry digits=2>
                     {caption("Weights", row(vec![mi("A"), mo("="), mtext("softmax"), mo("("), mo("·"), mo(")"), mtext("  row by row")]))}
                 </Heatmap>
-                <Heatmap name="O" budget=NARROW values=ctx.head_mat(|t| t.attn.output.clone()) row_labels=tokens col_labels=d_k
+                <Heatmap name="O" budget=NARROW values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.attn.output)) row_labels=tokens col_labels=d_k
                     highlight=hl rows_only=true on_hover=on_row digits=2>
                     {move || caption("Head output", row(vec![sub(mi("head"), mn(head1().to_string())), mo("="), mi("A"), mi("V"), mtext(",  "), sub(mtext("output"), mi("i")), mo("="), sub(mi("Σ"), mi("j")), sub(mi("α"), mi("ij")), sub(mi("v"), mi("j"))]))}
                 </Heatmap>
@@ -210,7 +250,7 @@ pub fn EntryPanel(ctx: Ctx) -> impl IntoView {
             let r = r.as_ref().ok()?;
             let head = r.trace.heads.get(h)?;
             let t = entry(&head.attn, i, j)?;
-            let (qt, kt) = (r.tokens.get(i)?.clone(), r.tokens.get(j)?.clone());
+            let (qt, kt) = (r.tokens.get(i)?.clone(), r.keys.get(j)?.clone());
             Some((i, j, t, head.q.ncols(), qt, kt))
         })
     });
@@ -315,6 +355,8 @@ pub fn HeadsGrid(ctx: Ctx, on_select: Callback<usize>) -> impl IntoView {
             .with(|r| r.as_ref().map_or(0, |r| r.trace.heads.len()))
     });
     let tokens = ctx.tokens();
+    let keys = ctx.keys();
+    let cross = ctx.cross();
     let hl = Signal::derive(move || ctx.tok.get());
     view! {
         <div class="panel heads-panel">
@@ -322,7 +364,7 @@ pub fn HeadsGrid(ctx: Ctx, on_select: Callback<usize>) -> impl IntoView {
             <p class="note">"Same sentence, different W_q, W_k, W_v per head: each head attends differently. Choose one to see its pipeline."</p>
             <div class="heads-grid">
                 {move || (0..count.get()).map(|h| {
-                    let w = ctx.mat(move |r, _| r.trace.heads.get(h).map_or_else(|| Mat::zeros(0, 0), |t| t.attn.weights.clone()));
+                    let w = ctx.mat_at(Some(h), |r, h| r.trace.heads.get(h).map(|t| &t.attn.weights));
                     let mean = move || ctx.run.with(|r| r.as_ref().ok().and_then(|r| r.mean_entropy.get(h).copied()).unwrap_or(0.0));
                     view! {
                         <div class="head-card" class:selected=move || ctx.head.get() == h data-head=h>
@@ -330,8 +372,8 @@ pub fn HeadsGrid(ctx: Ctx, on_select: Callback<usize>) -> impl IntoView {
                                 on:click=move |_| on_select.run(h)>
                                 {move || format!("Head {} · H̄ = {}", h + 1, fmt_num(mean(), 2))}
                             </button>
-                            <Heatmap name=format!("head-{}", h + 1) values=w row_labels=tokens col_labels=tokens
-                                highlight=hl budget=170.0 digits=2 on_hover=Callback::new(move |_| on_select.run(h))>
+                            <Heatmap name=format!("head-{}", h + 1) values=w row_labels=tokens col_labels=keys
+                                highlight=hl rows_only=cross budget=170.0 digits=2 on_hover=Callback::new(move |_| on_select.run(h))>
                                 {""}
                             </Heatmap>
                         </div>
@@ -366,9 +408,35 @@ pub fn OutputPanel(ctx: Ctx) -> impl IntoView {
         sub(mi("W"), mi("o")),
     ]);
     view! {
-        <Heatmap name="output" values=ctx.mat(|r, _| r.trace.output.clone()) row_labels=tokens col_labels=d_model
+        <Heatmap name="output" values=ctx.mat(|r, _| Some(&r.trace.output)) row_labels=tokens col_labels=d_model
             highlight=hl rows_only=true on_hover=on_row digits=2>
             {caption("All heads together", formula)}
         </Heatmap>
+    }
+}
+
+/// The selected head's weights as a complete directed graph over the tokens (seed 004: a
+/// transformer is a GNN on a fully-connected word graph).
+#[component]
+pub fn GraphPanel(ctx: Ctx) -> impl IntoView {
+    let tokens = ctx.tokens();
+    let cross = ctx.cross();
+    let weights = ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.attn.weights));
+    view! {
+        <div class="panel graph-panel attention-graph">
+            <h2>"Attention as a graph"</h2>
+            <Show when=move || !cross.get()
+                fallback=|| view! { <p class="note">"Cross-attention connects two different sentences: the weights A above are its bipartite graph."</p> }>
+                <p class="note">
+                    "Every token sends its value v_j to every token i along an arrow of weight α_ij — message passing on the
+                    complete directed graph over the words, with weights computed from the words themselves. Point at a token
+                    to see where its attention goes. The "
+                    <a href=crate::route::Route::Gcn.href()>"GCN view"</a>
+                    " aggregates the same way over a sparse graph, with fixed weights 1/√(d_i d_j) instead of α_ij."
+                </p>
+                <crate::widgets::DigraphCanvas labels=tokens weights=weights selected=Signal::derive(move || ctx.tok.get())
+                    on_hover=Callback::new(move |i| ctx.tok.set(Some(i)))/>
+            </Show>
+        </div>
     }
 }

@@ -5,7 +5,9 @@
 //! its own seeded embedding (the engine's `token_embeddings`), so a repeated word attends like
 //! its twin unless positions are encoded.
 
-use crate::engine::attention::{Mask, MultiHead, MultiHeadTrace, Positional};
+use crate::engine::attention::{
+    learned_init, similarity, Mask, MultiHead, MultiHeadTrace, Positional,
+};
 use crate::engine::data::token_embeddings;
 use crate::engine::ops::softmax::row_entropy;
 use crate::engine::rng::rng;
@@ -33,6 +35,29 @@ pub enum MaskChoice {
     Padding,
 }
 
+/// How positions enter the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PeChoice {
+    /// No positions: attention is permutation-equivariant.
+    None,
+    /// The fixed sin/cos encoding of Vaswani et al.
+    Sinusoidal,
+    /// A learned table, shown at its seeded initialisation.
+    Learned,
+}
+
+impl PeChoice {
+    /// The name used in the URL and the menu.
+    pub fn name(self) -> &'static str {
+        match self {
+            PeChoice::None => "none",
+            PeChoice::Sinusoidal => "sinusoidal",
+            PeChoice::Learned => "learned",
+        }
+    }
+}
+
 /// Every control of the view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -49,8 +74,14 @@ pub struct AttnState {
     pub mask: MaskChoice,
     /// `[PAD]` tokens appended (shown with the padding mask).
     pub pad: usize,
-    /// Add the sinusoidal positional encoding to the embeddings.
-    pub positional: bool,
+    /// The positional encoding added to the embeddings.
+    pub pe: PeChoice,
+    /// Base of the sinusoidal encoding (10 000 in the paper).
+    pub base: f64,
+    /// Cross-attention: queries from the sentence, keys and values from `source`.
+    pub cross: bool,
+    /// The source sentence of cross-attention.
+    pub source: String,
     /// Seed of the embeddings and the projection weights.
     pub seed: u64,
     /// The head shown large (0-based).
@@ -66,7 +97,10 @@ impl Default for AttnState {
             scale: true,
             mask: MaskChoice::None,
             pad: 2,
-            positional: true,
+            pe: PeChoice::Sinusoidal,
+            base: 10_000.0,
+            cross: false,
+            source: "L'animal n'a pas traversé la rue parce qu'il était trop fatigué.".into(),
             seed: 1,
             head: 0,
         }
@@ -165,6 +199,17 @@ pub struct AttnRun {
     pub tokens: Vec<String>,
     /// Number of real (non-padding) tokens.
     pub real: usize,
+    /// The key/value tokens (the source in cross-attention, else the same as `tokens`).
+    pub keys: Vec<String>,
+    /// Number of real (non-padding) keys.
+    pub real_keys: usize,
+    /// The key/value input (the source's E + P in cross-attention, else X).
+    pub x_kv: Mat,
+    /// P Pᵀ: how alike the positions are.
+    pub pe_similarity: Mat,
+    /// max |out(reversed) − reversed out| — 0 when attention cannot tell the order (self-attention
+    /// only; `None` in cross-attention).
+    pub permutation_gap: Option<f64>,
     /// Token embeddings E (n × d_model).
     pub embeddings: Mat,
     /// Positional encoding P (n × d_model; zeros when off).
@@ -195,6 +240,17 @@ impl AttnState {
         crate::views::clamp_noted(&mut notes, "d_model", &mut s.d_model, 1, MAX_D_MODEL);
         crate::views::clamp_noted(&mut notes, "Heads", &mut s.heads, 1, MAX_HEADS);
         crate::views::clamp_noted(&mut notes, "Padding tokens", &mut s.pad, 0, 8);
+        if !(s.base.is_finite() && (2.0..=1e6).contains(&s.base)) {
+            notes.push(format!(
+                "PE base {} is outside 2–1 000 000; using 10 000",
+                s.base
+            ));
+            s.base = 10_000.0;
+        }
+        if s.cross && s.mask == MaskChoice::Causal {
+            notes.push("cross-attention has no causal mask (each target word may see the whole source); using none".into());
+            s.mask = MaskChoice::None;
+        }
         if s.heads > s.d_model {
             notes.push(format!(
                 "{} heads need d_model ≥ {}; using {} heads",
@@ -212,47 +268,91 @@ impl AttnState {
     }
 }
 
-/// Runs multi-head self-attention on the state's sentence.
-pub fn run(state: &AttnState) -> Result<AttnRun, String> {
-    let (s, mut notes) = state.sanitized();
-    let mut tokens = tokenize(&s.text);
+/// The tokens of `text` plus `pad` padding tokens, cut to [`MAX_TOKENS`] with a note; and the
+/// number of real ones.
+fn tokens_of(
+    text: &str,
+    what: &str,
+    pad: usize,
+    notes: &mut Vec<String>,
+) -> Result<(Vec<String>, usize), String> {
+    let mut tokens = tokenize(text);
     if tokens.is_empty() {
-        return Err("the sentence is empty: type at least one word".into());
+        return Err(format!("the {what} is empty: type at least one word"));
     }
-    let pad = if s.mask == MaskChoice::Padding {
-        s.pad
-    } else {
-        0
-    };
     if tokens.len() + pad > MAX_TOKENS {
         let keep = MAX_TOKENS - pad;
         notes.push(format!(
-            "the sentence has {} tokens; nnviz runs the first {keep}",
+            "the {what} has {} tokens; nnviz runs the first {keep}",
             tokens.len()
         ));
         tokens.truncate(keep);
     }
     let real = tokens.len();
-    if s.mask == MaskChoice::Padding {
-        tokens.extend((0..pad).map(|_| PAD.to_string()));
-    }
-    let d = s.d_model;
-    let embeddings = token_embeddings(&tokens, d, s.seed);
-    let (pe, x) = if s.positional {
-        Positional::Sinusoidal { base: 10_000.0 }
+    tokens.extend((0..pad).map(|_| PAD.to_string()));
+    Ok((tokens, real))
+}
+
+/// Runs multi-head attention on the state's sentence: self-attention, or cross-attention from
+/// the sentence (queries) to the source (keys and values).
+pub fn run(state: &AttnState) -> Result<AttnRun, String> {
+    let (s, mut notes) = state.sanitized();
+    let pad = if s.mask == MaskChoice::Padding {
+        s.pad
     } else {
-        Positional::None
-    }
-    .encode(&embeddings);
+        0
+    };
+    let (tokens, real) = tokens_of(
+        &s.text,
+        "sentence",
+        if s.cross { 0 } else { pad },
+        &mut notes,
+    )?;
+    let (keys, real_keys) = if s.cross {
+        tokens_of(&s.source, "source sentence", pad, &mut notes)?
+    } else {
+        (tokens.clone(), real)
+    };
+    let d = s.d_model;
+    let positional = match s.pe {
+        PeChoice::None => Positional::None,
+        PeChoice::Sinusoidal => Positional::Sinusoidal { base: s.base },
+        PeChoice::Learned => Positional::Learned(learned_init(
+            &mut rng(s.seed ^ 0x5eed_0f_9051),
+            MAX_TOKENS,
+            d,
+        )),
+    };
+    let embeddings = token_embeddings(&tokens, d, s.seed);
+    let (pe, x) = positional.encode(&embeddings);
+    let x_kv = if s.cross {
+        positional.encode(&token_embeddings(&keys, d, s.seed)).1
+    } else {
+        x.clone()
+    };
     let mask = match s.mask {
         MaskChoice::None => Mask::None,
         MaskChoice::Causal => Mask::Causal,
-        MaskChoice::Padding => Mask::Padding { valid: real },
+        MaskChoice::Padding => Mask::Padding { valid: real_keys },
     };
     let model = MultiHead::init(&mut rng(s.seed), d, s.heads).map_err(|e| e.to_string())?;
     let trace = model
-        .forward(&x, &x, &mask, s.scale)
+        .forward(&x, &x_kv, &mask, s.scale)
         .map_err(|e| e.to_string())?;
+    let permutation_gap = if s.cross {
+        None
+    } else {
+        // Reverse the real tokens (padding stays at the end, where the mask expects it).
+        let perm: Vec<usize> = (0..real).rev().chain(real..tokens.len()).collect();
+        // Reorder the rows of E, not of X: the positions stay where they are.
+        let e_perm = Mat::from_fn(tokens.len(), d, |k, c| embeddings[(perm[k], c)]);
+        let x_perm = positional.encode(&e_perm).1;
+        let gap = model
+            .equivariance_gap(&trace.output, &x_perm, &perm, &mask, s.scale)
+            .map_err(|e| e.to_string())?;
+        Some(gap)
+    };
+    let pe_similarity = similarity(&pe);
     let entropy: Vec<Vec<f64>> = trace
         .heads
         .iter()
@@ -262,13 +362,23 @@ pub fn run(state: &AttnState) -> Result<AttnRun, String> {
         .iter()
         .map(|e| e.iter().sum::<f64>() / e.len().max(1) as f64)
         .collect();
-    let n = tokens.len();
-    let max_entropy = (0..n)
-        .map(|i| ((0..n).filter(|&j| mask.allows(i, j)).count().max(1) as f64).ln())
+    let max_entropy = (0..tokens.len())
+        .map(|i| {
+            ((0..keys.len())
+                .filter(|&j| mask.allows(i, j))
+                .count()
+                .max(1) as f64)
+                .ln()
+        })
         .collect();
     Ok(AttnRun {
         tokens,
         real,
+        keys,
+        real_keys,
+        x_kv,
+        pe_similarity,
+        permutation_gap,
         embeddings,
         pe,
         x,
@@ -320,7 +430,7 @@ mod tests {
     fn the_same_word_gets_the_same_embedding() {
         let s = AttnState {
             text: "it is what it is".into(),
-            positional: false,
+            pe: PeChoice::None,
             ..AttnState::default()
         };
         let r = run(&s).unwrap();
@@ -330,7 +440,7 @@ mod tests {
         let w = &r.trace.heads[0].attn.weights;
         assert!((w.row(0) - w.row(3)).abs().max() < 1e-15);
         let with_pe = run(&AttnState {
-            positional: true,
+            pe: PeChoice::Sinusoidal,
             ..s
         })
         .unwrap();
@@ -388,6 +498,86 @@ mod tests {
             mean(&raw),
             mean(&scaled)
         );
+    }
+
+    #[test]
+    fn without_positions_reordering_the_words_only_reorders_the_outputs() {
+        let none = run(&AttnState {
+            pe: PeChoice::None,
+            ..AttnState::default()
+        })
+        .unwrap();
+        assert!(none.permutation_gap.unwrap() < 1e-12);
+        for pe in [PeChoice::Sinusoidal, PeChoice::Learned] {
+            let r = run(&AttnState {
+                pe,
+                ..AttnState::default()
+            })
+            .unwrap();
+            assert!(r.permutation_gap.unwrap() > 1e-3, "{pe:?}");
+        }
+        let padded = run(&AttnState {
+            pe: PeChoice::None,
+            mask: MaskChoice::Padding,
+            ..AttnState::default()
+        })
+        .unwrap();
+        assert!(
+            padded.permutation_gap.unwrap() < 1e-12,
+            "pads stay at the end"
+        );
+    }
+
+    #[test]
+    fn cross_attention_reads_keys_from_the_source() {
+        let r = run(&AttnState {
+            cross: true,
+            mask: MaskChoice::Causal,
+            text: "the black cat".into(),
+            source: "le chat noir dort".into(),
+            ..AttnState::default()
+        })
+        .unwrap();
+        assert_eq!(r.tokens, ["the", "black", "cat"]);
+        assert_eq!(r.keys, ["le", "chat", "noir", "dort"]);
+        let w = &r.trace.heads[0].attn.weights;
+        assert_eq!(w.shape(), (3, 4));
+        assert_eq!(r.mask, Mask::None);
+        assert!(r.notes.iter().any(|n| n.contains("no causal mask")));
+        assert!(r.permutation_gap.is_none());
+        let padded = run(&AttnState {
+            cross: true,
+            mask: MaskChoice::Padding,
+            pad: 2,
+            text: "the black cat".into(),
+            source: "le chat noir".into(),
+            ..AttnState::default()
+        })
+        .unwrap();
+        assert_eq!((padded.tokens.len(), padded.keys.len()), (3, 5));
+        assert_eq!(padded.trace.heads[0].attn.weights[(0, 4)], 0.0);
+        assert!(run(&AttnState {
+            cross: true,
+            source: "  ".into(),
+            ..AttnState::default()
+        })
+        .is_err_and(|e| e.contains("source sentence is empty")));
+    }
+
+    #[test]
+    fn the_sinusoidal_base_sets_the_wavelengths() {
+        let r = |base| {
+            run(&AttnState {
+                base,
+                ..AttnState::default()
+            })
+            .unwrap()
+        };
+        // Position 1, column 2 (pair 1): sin(1 / base^(2/16)).
+        assert!((r(100.0).pe[(1, 2)] - (1.0 / 100f64.powf(0.125)).sin()).abs() < 1e-15);
+        assert_eq!(r(100.0).pe_similarity.shape(), (12, 12));
+        let bad = r(f64::NAN);
+        assert!(bad.notes.iter().any(|n| n.contains("base")));
     }
 
     #[test]
