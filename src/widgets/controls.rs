@@ -34,7 +34,7 @@ pub fn Slider(
             <input type="range" min=min max=max step=step
                 prop:value=move || value.get().to_string()
                 on:input=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                    if let Some(v) = crate::widgets::format::parse_num(&event_target_value(&ev)) {
                         on_input.run(v);
                     }
                 }/>

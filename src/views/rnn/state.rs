@@ -166,9 +166,9 @@ pub fn parse_sequence(text: &str) -> Result<Vec<f64>, String> {
     tokens
         .iter()
         .enumerate()
-        .map(|(k, t)| match t.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(format!(
+        .map(|(k, t)| match crate::widgets::format::parse_num(t) {
+            Some(v) => Ok(v),
+            None => Err(format!(
                 "value {} of the input, “{t}”, is not a number",
                 k + 1
             )),
