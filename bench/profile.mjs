@@ -3,6 +3,7 @@
 //   sed 's/data-wasm-opt="z"/& data-keep-debug/' index.html > index-prof.html
 //   trunk build --release --dist /tmp/dist-prof index-prof.html
 //   NNVIZ_DIST=/tmp/dist-prof node bench/profile.mjs '#/rnn?s=…' '[data-control="sigma"] input' 0.5 1.45
+// (or VALUES='["text 1", "text 2"]' to cycle through given values, e.g. sentences in a textarea)
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
 
 const [hash = '#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '30'] = process.argv.slice(2);
@@ -17,15 +18,15 @@ await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 await cdp.send('Profiler.start');
 if (process.env.HIDE) await page.evaluate((h) => { for (const s of h.split(',')) document.querySelector(s).style.display = 'none'; }, process.env.HIDE);
-await page.evaluate(async ({ selector, lo, hi, n }) => {
+await page.evaluate(async ({ selector, lo, hi, n, values }) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const input = document.querySelector(selector);
   for (let k = 0; k < n; k++) {
-    input.value = String(lo + (hi - lo) * (k % 10) / 9);
+    input.value = values ? values[k % values.length] : String(lo + (hi - lo) * (k % 10) / 9);
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await frame();
   }
-}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n) });
+}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n), values: process.env.VALUES ? JSON.parse(process.env.VALUES) : null });
 const { profile } = await cdp.send('Profiler.stop');
 const self = new Map();
 const dt = new Map();

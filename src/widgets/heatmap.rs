@@ -393,20 +393,14 @@ fn CanvasGrid(
         let (sc, hl, fo) = (scale.get(), highlight.get(), focus.get());
         let (rl, cl) = (row_labels.get(), col_labels.get());
         let show_text = cs >= MIN_CELL_FOR_TEXT;
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("middle");
-        ctx.set_font("11.5px system-ui, sans-serif");
         values.with(|m| {
-            let mut rects: Vec<super::canvas::Rect> = (0..rows * cols)
-                .map(|k| {
-                    let (i, j) = (k / cols, k % cols);
-                    let c = diverging_banded(m[(i, j)], sc);
-                    let (x, y) = g.cell(i, j);
-                    (c, x, y, cs - 1.0, cs - 1.0)
-                })
-                .collect();
-            super::canvas::fill_rects(&ctx, &mut rects);
+            super::canvas::paint_cells(&ctx, (rows, cols), (g.left, g.top, cs), |i, j| {
+                diverging_banded(m[(i, j)], sc)
+            });
             if show_text {
+                ctx.set_text_align("center");
+                ctx.set_text_baseline("middle");
+                ctx.set_font("11.5px system-ui, sans-serif");
                 for i in 0..rows {
                     for j in 0..cols {
                         let v = m[(i, j)];
@@ -417,10 +411,11 @@ fn CanvasGrid(
                 }
             }
         });
-        ctx.set_fill_style_str("#6b7280");
-        ctx.set_font("12px system-ui, sans-serif");
         if g.labels_shown() {
+            ctx.set_fill_style_str("#6b7280");
+            ctx.set_font("12px system-ui, sans-serif");
             ctx.set_text_align("end");
+            ctx.set_text_baseline("middle");
             for (i, l) in rl.iter().enumerate().take(rows) {
                 let _ = ctx.fill_text(&short_label(l), g.left - 6.0, g.top + (i as f64 + 0.5) * cs);
             }

@@ -1,0 +1,52 @@
+// Shared by the browser benchmarks: time from an input event to the frame that shows it.
+//
+// The input arrives at the start of a frame (inside requestAnimationFrame), as a pointer move or
+// a key press does; the app's work (event handler, then Leptos' effects in microtasks) and the
+// browser's style, layout and paint of that same frame follow, and a task queued from the rAF
+// callback runs once the frame is done. Its time is input → repaint with no wait for vsync, so
+// ≤ 16 ms means the change is on screen in the frame it was made in. A baseline — the same event
+// on a detached input, a frame with nothing to do — is measured in the same page.
+
+/**
+ * Sets `selector`'s value to each of `values` in turn (runs times, cycling) and reports
+ * { base: {p50, p95}, work: {p50, p95, engine} } in ms; `engine` is the median of the view's
+ * data-engine-ms attribute (on `viewSelector`) over the changes.
+ */
+export async function inputToPaint(page, { selector, values, viewSelector, runs = 100 }) {
+  return page.evaluate(async ({ selector, values, viewSelector, runs }) => {
+    const settle = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    async function time(input, value) {
+      const t = [];
+      for (let k = 0; k < runs; k++) {
+        await settle();
+        t.push(await new Promise((done) => requestAnimationFrame(() => {
+          const t0 = performance.now();
+          input.value = value(k);
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+          setTimeout(() => done(performance.now() - t0), 0);
+        })));
+      }
+      t.sort((a, b) => a - b);
+      return { p50: t[Math.floor(runs * 0.5)], p95: t[Math.floor(runs * 0.95)] };
+    }
+    const dummy = document.createElement('input');
+    dummy.type = 'range';
+    const base = await time(dummy, (k) => String(k % 10));
+    const view = document.querySelector(viewSelector);
+    const engine = [];
+    new MutationObserver(() => engine.push(Number(view.dataset.engineMs)))
+      .observe(view, { attributeFilter: ['data-engine-ms'] });
+    const work = await time(document.querySelector(selector), (k) => values[k % values.length]);
+    engine.sort((a, b) => a - b);
+    work.engine = engine[Math.floor(engine.length / 2)] ?? NaN;
+    return { base, work };
+  }, { selector, values, viewSelector, runs });
+}
+
+/** One line of a benchmark's report. */
+export function report(label, { base, work }, budget) {
+  const ok = work.p95 <= budget ? 'within' : 'OVER';
+  return `${label.padEnd(16)} p50 ${work.p50.toFixed(1).padStart(7)}  p95 ${work.p95.toFixed(1).padStart(7)}  ` +
+    `(engine p50 ${work.engine.toFixed(1)})  baseline p50 ${base.p50.toFixed(1)}  ` +
+    `ratio p50 ${(work.p50 / base.p50).toFixed(1)}×  budget ${budget} ms: ${ok}`;
+}
