@@ -7,28 +7,15 @@ use nnviz::views::attention::state::{run, AttnState, MaskChoice, Preset};
 use nnviz::views::AttentionView;
 mod common;
 
-use common::{count, query as q, tick};
+use common::{count, query as q, tick, URL_WRITE_WAIT};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Longer than the URL hook's write throttle.
-const URL_WRITE_WAIT: i32 = nnviz::hooks::url_state::WRITE_EVERY_MS as i32 + 60;
-
 async fn mount(hash: &str) -> HtmlElement {
-    tick(URL_WRITE_WAIT).await;
-    web_sys::window()
-        .unwrap()
-        .location()
-        .set_hash(hash)
-        .unwrap();
-    tick(10).await;
-    let el = common::container();
-    std::mem::forget(leptos::mount::mount_to(el.clone(), AttentionView));
-    tick(60).await;
-    el
+    common::mount_at(hash, AttentionView).await
 }
 
 async fn mount_state(s: &AttnState) -> HtmlElement {

@@ -6,31 +6,15 @@ use nnviz::views::rnn::state::{run, Preset, RnnState};
 use nnviz::views::RnnView;
 mod common;
 
-use common::{count, query as q, tick};
+use common::{count, query as q, tick, URL_WRITE_WAIT};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the view with the page at `hash` and returns its container.
-/// Longer than the URL hook's write throttle.
-const URL_WRITE_WAIT: i32 = nnviz::hooks::url_state::WRITE_EVERY_MS as i32 + 60;
-
 async fn mount(hash: &str) -> HtmlElement {
-    // Earlier tests' views are leaked, not unmounted: let their throttled URL writes land
-    // before this test sets its own link.
-    tick(URL_WRITE_WAIT).await;
-    web_sys::window()
-        .unwrap()
-        .location()
-        .set_hash(hash)
-        .unwrap();
-    tick(10).await;
-    let el = common::container();
-    std::mem::forget(leptos::mount::mount_to(el.clone(), RnnView));
-    tick(60).await;
-    el
+    common::mount_at(hash, RnnView).await
 }
 
 fn click(root: &Element, sel: &str) {

@@ -38,3 +38,27 @@ pub fn query(root: &Element, sel: &str) -> Element {
 pub fn count(root: &Element, sel: &str) -> u32 {
     root.query_selector_all(sel).unwrap().length()
 }
+
+/// Longer than the URL hook's write throttle.
+pub const URL_WRITE_WAIT: i32 = nnviz::hooks::url_state::WRITE_EVERY_MS as i32 + 60;
+
+/// Mounts `view` in a fresh container with the page at `hash` and returns the container.
+pub async fn mount_at<F, N>(hash: &str, view: F) -> HtmlElement
+where
+    F: FnOnce() -> N + 'static,
+    N: leptos::prelude::IntoView + 'static,
+{
+    // Earlier tests' views are leaked, not unmounted: let their throttled URL writes land
+    // before this test sets its own link.
+    tick(URL_WRITE_WAIT).await;
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash(hash)
+        .unwrap();
+    tick(10).await;
+    let el = container();
+    std::mem::forget(leptos::mount::mount_to(el.clone(), view));
+    tick(60).await;
+    el
+}

@@ -15,7 +15,7 @@ use crate::widgets::formula::Formula;
 use leptos::prelude::*;
 use pipeline::{Ctx, EntropyPanel, EntryPanel, GraphPanel, HeadsGrid, OutputPanel, Pipeline};
 use positions::PositionsPanel;
-use state::{run, AttnState, MaskChoice, Preset, RunRef, MAX_D_MODEL, MAX_HEADS, MAX_TOKENS};
+use state::{run, AttnState, MaskChoice, Preset, MAX_D_MODEL, MAX_HEADS, MAX_TOKENS};
 
 /// The attention page.
 #[component]
@@ -28,28 +28,12 @@ pub fn AttentionView() -> impl IntoView {
             ..s.clone()
         })
     });
-    let engine_ms = StoredValue::new(0.0f64);
-    let now = || {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now())
-    };
-    let latest = Memo::new(move |_| {
-        let t0 = now();
-        let r = model_state
-            .with(run)
-            .map(|r| RunRef(std::sync::Arc::new(r)));
-        engine_ms.set_value(now() - t0);
-        r
-    });
-    // Panels keep the last good run while the input has an error: nothing is lost.
-    let run = Memo::new(
-        move |prev: Option<&Result<RunRef, String>>| match (latest.get(), prev) {
-            (Ok(r), _) => Ok(r),
-            (Err(_), Some(Ok(p))) => Ok(p.clone()),
-            (Err(e), _) => Err(e),
-        },
-    );
+    let crate::views::EngineRun {
+        latest,
+        run,
+        ms: engine_ms,
+        ..
+    } = crate::views::use_engine_run(model_state, run);
     let n_heads = Memo::new(move |_| run.with(|r| r.as_ref().map_or(1, |r| r.trace.heads.len())));
     let head = Memo::new(move |_| state.with(|s| s.head).min(n_heads.get().saturating_sub(1)));
     let n_tokens = Memo::new(move |_| {

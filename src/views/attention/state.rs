@@ -392,22 +392,8 @@ pub fn run(state: &AttnState) -> Result<AttnRun, String> {
     })
 }
 
-/// A run shared by the panels, compared by identity (a new run is a new value).
-#[derive(Debug, Clone)]
-pub struct RunRef(pub std::sync::Arc<AttnRun>);
-
-impl PartialEq for RunRef {
-    fn eq(&self, other: &Self) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for RunRef {
-    type Target = AttnRun;
-    fn deref(&self) -> &AttnRun {
-        &self.0
-    }
-}
+/// A shared run that compares by identity, so it can live in a Memo.
+pub type RunRef = crate::views::Shared<AttnRun>;
 
 #[cfg(test)]
 mod tests {

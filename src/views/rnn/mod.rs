@@ -19,7 +19,7 @@ use equations::Equations;
 use gates::GateHeatmaps;
 use gradients::GradientPanel;
 use leptos::prelude::*;
-use state::{run, CellChoice, Preset, RnnState, RunRef, MAX_HIDDEN, MAX_LEN};
+use state::{run, CellChoice, Preset, RnnState, MAX_HIDDEN, MAX_LEN};
 use training::TrainingPanel;
 
 /// Direction of the step animation.
@@ -45,32 +45,14 @@ pub fn RnnView() -> impl IntoView {
             ..s.clone()
         })
     });
-    // Counts engine runs (shown as data-engine-runs, so a test can check steps reuse the run).
-    let engine_runs = RwSignal::new(0usize);
-    // How long the last engine run took (data-engine-ms; the browser benchmark reads it).
-    let engine_ms = StoredValue::new(0.0f64);
-    let now = || {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now())
-    };
-    let latest = Memo::new(move |_| {
-        engine_runs.update_untracked(|n| *n += 1);
-        let t0 = now();
-        let r = model_state
-            .with(run)
-            .map(|r| RunRef(std::sync::Arc::new(r)));
-        engine_ms.set_value(now() - t0);
-        r
-    });
-    // Panels keep showing the last good run while the input has an error: nothing is lost.
-    let run = Memo::new(
-        move |prev: Option<&Result<RunRef, String>>| match (latest.get(), prev) {
-            (Ok(r), _) => Ok(r),
-            (Err(_), Some(Ok(p))) => Ok(p.clone()),
-            (Err(e), _) => Err(e),
-        },
-    );
+    // The engine's run, counted (data-engine-runs: a test checks steps reuse it) and timed
+    // (data-engine-ms: the browser benchmark reads it).
+    let crate::views::EngineRun {
+        latest,
+        run,
+        runs: engine_runs,
+        ms: engine_ms,
+    } = crate::views::use_engine_run(model_state, run);
     // The quantity (x, h, C, a gate) pointed at in one panel and highlighted in the others.
     let link = RwSignal::new(None::<&'static str>);
     let t_len = Memo::new(move |_| run.with(|r| r.as_ref().map_or(1, |r| r.len())));

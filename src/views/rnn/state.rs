@@ -259,22 +259,8 @@ impl RnnRun {
     }
 }
 
-/// A shared run that compares by identity (a new run is a change), so it can live in a Memo.
-#[derive(Debug, Clone)]
-pub struct RunRef(pub std::sync::Arc<RnnRun>);
-
-impl PartialEq for RunRef {
-    fn eq(&self, other: &Self) -> bool {
-        std::sync::Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for RunRef {
-    type Target = RnnRun;
-    fn deref(&self) -> &RnnRun {
-        &self.0
-    }
-}
+/// A shared run that compares by identity, so it can live in a Memo.
+pub type RunRef = crate::views::Shared<RnnRun>;
 
 /// Runs both models on the state's input: many-to-one, target 1 at the last step,
 /// L = (y^(T) − 1)².
