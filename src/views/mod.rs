@@ -95,3 +95,24 @@ where
         ms,
     }
 }
+
+/// The lines under a view's header: why the input could not run (the panels keep showing the
+/// last good run, which `kept` says) or the notes about settings that were clamped.
+#[leptos::component]
+pub fn RunStatus(
+    /// The run's notes, or its error.
+    #[prop(into)]
+    status: leptos::prelude::Signal<Result<Vec<String>, String>>,
+    /// Appended to an error, e.g. " — still showing the last valid sequence."
+    kept: &'static str,
+) -> impl leptos::prelude::IntoView {
+    use leptos::prelude::*;
+    move || match status.get() {
+        Err(e) => view! { <p class="error input-error" role="alert">{e}{kept}</p> }.into_any(),
+        Ok(notes) => notes
+            .into_iter()
+            .map(|n| view! { <p class="note clamp-note" role="status">{n}</p> })
+            .collect_view()
+            .into_any(),
+    }
+}

@@ -237,12 +237,8 @@ pub fn RnnView() -> impl IntoView {
             </header>
             {link_error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <div class="presets" role="group" aria-label="presets">{presets}</div>
-            {move || match latest.get() {
-                Err(e) => view! {
-                    <p class="error input-error" role="alert">{e}" — still showing the last valid sequence."</p>
-                }.into_any(),
-                Ok(r) => r.notes.iter().map(|n| view! { <p class="note clamp-note" role="status">{n.clone()}</p> }).collect_view().into_any(),
-            }}
+            <crate::views::RunStatus kept=" — still showing the last valid sequence."
+                status=Signal::derive(move || latest.get().map(|r| r.notes.clone()))/>
             <div class="rnn-layout">
                 {controls}
                 <div class="rnn-main">
