@@ -18,7 +18,7 @@ console.log('Attention view: sentence edit → next painted frame (ms), 100 edit
 for (const c of configs) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const state = { ...c.state, text: sentence(c.n, 'word') };
-  await page.goto(server.base + '#/attention?s=' + encodeURIComponent(JSON.stringify(state)));
+  await page.goto(server.base + 'attention.html#/attention?s=' + encodeURIComponent(JSON.stringify(state)));
   await page.locator(`.token[data-index="${c.n - 1}"]`).waitFor();
   await page.waitForTimeout(500);
   const values = Array.from({ length: 10 }, (_, k) => sentence(c.n, `word${k}`));

@@ -1,9 +1,9 @@
 // Where a slider change's time goes, by Chrome's own counters (CDP Performance.getMetrics):
 // script, style recalculation, layout, and the rest of the task time (paint, compositing,
-// canvas). Usage: node bench/metrics.mjs ['#/rnn?s=…'] [selector] [lo] [hi] [n]
+// canvas). Usage: node bench/metrics.mjs ['rnn.html#/rnn?s=…'] [selector] [lo] [hi] [n]
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
 
-const [hash = '#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '40'] = process.argv.slice(2);
+const [hash = 'rnn.html#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '40'] = process.argv.slice(2);
 const server = await serveDist();
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

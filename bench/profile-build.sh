@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # A release build whose wasm keeps its function names, for bench/profile.mjs: the same
 # opt-level and wasm-opt -Oz as the shipped build, plus -g. Output in /tmp/dist-prof.
+# Usage: bench/profile-build.sh [page]   (rnn, attention, gcn or index; default attention)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-sed 's/data-wasm-opt="z"/& data-keep-debug/' index.html > index-prof.html
+page="${1:-attention}"
+sed 's/data-wasm-opt="z"/& data-keep-debug/' "$page.html" > index-prof.html
 trunk build --release --dist /tmp/dist-prof index-prof.html
 wasm=$(ls /tmp/dist-prof/*_bg.wasm)
 node_modules/.bin/wasm-opt -Oz -g target/wasm-bindgen/release/nnviz_bg.wasm -o "$wasm" \

@@ -15,7 +15,7 @@ const configs = [
 console.log('RNN view: σ_max slider input → next painted frame (ms), 100 changes');
 for (const c of configs) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(server.base + '#/rnn?s=' + encodeURIComponent(JSON.stringify(c.state)));
+  await page.goto(server.base + 'rnn.html#/rnn?s=' + encodeURIComponent(JSON.stringify(c.state)));
   await page.locator('[data-chart="grad-norms"] canvas').waitFor();
   await page.waitForTimeout(500);
   const values = Array.from({ length: 20 }, (_, k) => (0.5 + k * 0.05).toFixed(2));

@@ -16,7 +16,7 @@ echo "==> 2/4 browser tests (wasm-bindgen-test in headless Chromium)"
 cargo test --locked --target wasm32-unknown-unknown --test browser --test browser_rnn --test browser_attention
 
 echo "==> 3/4 release build and size budget"
-trunk build --release
+scripts/build.sh
 scripts/check-size.sh
 
 echo "==> 4/4 end-to-end tests (Playwright, dist/ served under /nnviz/)"

@@ -45,6 +45,35 @@ impl Route {
         }
     }
 
+    /// The page that has this route's view: each view is its own page with its own wasm
+    /// (Cargo features `rnn`, `attention`, `gcn`), so a student downloads only the view they
+    /// open; home is `index.html`.
+    pub fn page(self) -> &'static str {
+        match self {
+            Route::Home => "./",
+            Route::Rnn => "rnn.html",
+            Route::Attention => "attention.html",
+            Route::Gcn => "gcn.html",
+        }
+    }
+
+    /// A link to this route from any page: its page and its hash, relative, so `dist/` works
+    /// from any sub-path (e.g. `rnn.html#/rnn`).
+    pub fn link(self) -> String {
+        format!("{}{}", self.page(), self.href())
+    }
+
+    /// Whether this build has the route's view (otherwise the shell sends the browser to
+    /// [`Route::page`]).
+    pub fn available(self) -> bool {
+        match self {
+            Route::Home => true,
+            Route::Rnn => cfg!(feature = "rnn"),
+            Route::Attention => cfg!(feature = "attention"),
+            Route::Gcn => cfg!(feature = "gcn"),
+        }
+    }
+
     /// The navigation label.
     pub fn label(self) -> &'static str {
         match self {
@@ -65,6 +94,21 @@ mod tests {
         for r in Route::ALL {
             assert_eq!(Route::parse(r.href()), Some(r));
         }
+    }
+
+    #[test]
+    fn links_name_the_page_and_the_hash() {
+        assert_eq!(Route::Gcn.link(), "gcn.html#/gcn");
+        assert_eq!(Route::Home.link(), "./#/");
+        for r in Route::ALL {
+            assert!(r.link().ends_with(r.href()));
+            assert!(
+                !r.link().starts_with('/'),
+                "relative: works from any sub-path"
+            );
+        }
+        // `cargo test` builds every view (the default features).
+        assert!(Route::ALL.iter().all(|r| r.available()));
     }
 
     #[test]

@@ -342,3 +342,97 @@ async fn cross_attention_takes_keys_and_values_from_the_source() {
         .contains("Query “cat” (row 2) attends to key “chat” (column 2)"));
     root.remove();
 }
+
+/// The training panel's step counter.
+fn train_step(root: &Element) -> usize {
+    q(root, ".attn-training .train-readout")
+        .get_attribute("data-train-step")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn training_steps_show_the_engines_model() {
+    use nnviz::views::attention::train::TrainSession;
+    let s = AttnState {
+        train: nnviz::views::attention::train::TrainConfig {
+            heads: 3,
+            len: 5,
+            ..Default::default()
+        },
+        ..short()
+    };
+    let root = mount_state(&s).await;
+    assert_eq!(train_step(&root), 0);
+    assert_eq!(
+        count(&root, ".attn-training .head-maps [data-matrix]"),
+        3,
+        "one map per head"
+    );
+    let step: HtmlElement = q(&root, ".attn-training .train-step").unchecked_into();
+    for _ in 0..3 {
+        step.click();
+    }
+    tick(30).await;
+    assert_eq!(train_step(&root), 3);
+    // The same configuration stepped three times by the engine shows the same numbers.
+    let mut engine = TrainSession::new(&s.train).unwrap();
+    engine.tick(3);
+    let r = engine.report().unwrap();
+    for h in 0..3 {
+        let drawn = shown(&root, &format!("train-head-{}", h + 1));
+        assert_eq!(drawn.len(), 5);
+        for (i, row) in drawn.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                assert_eq!(*v, r.weights[h][(i, j)], "head {h} ({i}, {j})");
+            }
+        }
+    }
+    let aw = shown(&root, "answer-weight");
+    assert_eq!(aw.len(), 3);
+    assert_eq!(aw[1][4], r.eval.answer_weight[(1, 4)]);
+    let readout = text_of(&root, ".attn-training .train-readout");
+    assert!(readout.starts_with("step 3 ·"), "{readout}");
+    // Reset goes back to step 0 and the initial model.
+    let reset: HtmlElement = q(&root, ".attn-training .train-reset").unchecked_into();
+    reset.click();
+    tick(30).await;
+    assert_eq!(train_step(&root), 0);
+    let init = TrainSession::new(&s.train).unwrap().report().unwrap();
+    assert_eq!(shown(&root, "train-head-1")[0][0], init.weights[0][(0, 0)]);
+}
+
+#[wasm_bindgen_test]
+async fn a_training_preset_starts_training_and_changes_only_the_training_settings() {
+    let root = mount_state(&short()).await;
+    let preset = root.query_selector_all(".preset").unwrap();
+    let cross: HtmlElement = (0..preset.length())
+        .map(|k| preset.item(k).unwrap().unchecked_into::<HtmlElement>())
+        .find(|b| {
+            b.text_content()
+                .unwrap_or_default()
+                .starts_with("Cross-attention alignment")
+        })
+        .unwrap();
+    cross.click();
+    tick(120).await;
+    let running = q(&root, ".attn-training .train-readout").get_attribute("data-running");
+    assert_eq!(
+        running.as_deref(),
+        Some("true"),
+        "the preset starts training"
+    );
+    let sel: HtmlSelectElement =
+        q(&root, "[data-control='attn-train-cross'] select").unchecked_into();
+    assert_eq!(sel.value(), "cross");
+    assert_eq!(count(&root, ".attn-training .head-maps [data-matrix]"), 1);
+    // Pausing stops it.
+    let play: HtmlElement = q(&root, ".attn-training .train-play").unchecked_into();
+    play.click();
+    tick(60).await;
+    let paused = train_step(&root);
+    assert!(paused > 0, "it trained while running");
+    tick(200).await;
+    assert_eq!(train_step(&root), paused);
+}

@@ -6,7 +6,6 @@ mod panic;
 pub use panic::{install_panic_hook, show_error_banner};
 
 use crate::route::Route;
-use crate::views::{AttentionView, GcnView, RnnView};
 use leptos::prelude::*;
 use pages::{Home, NotFound};
 
@@ -47,7 +46,7 @@ pub fn App() -> impl IntoView {
         .map(|r| {
             let active = move || route.get() == Some(r);
             view! {
-                <a href=r.href() class:active=active
+                <a href=r.link() class:active=active
                     aria-current=move || if active() { Some("page") } else { None }>
                     {r.label()}
                 </a>
@@ -57,22 +56,40 @@ pub fn App() -> impl IntoView {
 
     view! {
         <header class="site-header">
-            <a class="brand" href="#/">"nnviz"</a>
+            <a class="brand" href=Route::Home.link()>"nnviz"</a>
             <span class="tagline">"Recurrent nets, attention and graph networks — every formula computed live"</span>
             <nav aria-label="views">{nav}</nav>
         </header>
         <main id="content">
             {move || match route.get() {
                 Some(Route::Home) => view! { <Home/> }.into_any(),
-                Some(Route::Rnn) => view! { <RnnView/> }.into_any(),
-                Some(Route::Attention) => view! { <AttentionView/> }.into_any(),
-                Some(Route::Gcn) => view! { <GcnView/> }.into_any(),
+                #[cfg(feature = "rnn")]
+                Some(Route::Rnn) => view! { <crate::views::RnnView/> }.into_any(),
+                #[cfg(feature = "attention")]
+                Some(Route::Attention) => view! { <crate::views::AttentionView/> }.into_any(),
+                #[cfg(feature = "gcn")]
+                Some(Route::Gcn) => view! { <crate::views::GcnView/> }.into_any(),
+                // A view of another page (an old link, or a hash typed by hand): go there,
+                // keeping the hash with its state. (Unreachable when every view is built in.)
+                #[allow(unreachable_patterns)]
+                Some(r) => {
+                    go_to_page(r);
+                    view! { <p class="loading">"Opening " {r.label()} "…"</p> }.into_any()
+                }
                 None => view! { <NotFound/> }.into_any(),
             }}
         </main>
         <footer class="site-footer">
             "nnviz · f64 engine on nalgebra · notation of the course decks"
         </footer>
+    }
+}
+
+/// Replaces this page by `route`'s page, with the current hash (so a view's state survives).
+fn go_to_page(route: Route) {
+    if let Some(loc) = web_sys::window().map(|w| w.location()) {
+        let hash = loc.hash().unwrap_or_default();
+        let _ = loc.replace(&format!("{}{}", route.page(), hash));
     }
 }
 

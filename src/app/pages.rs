@@ -44,7 +44,7 @@ pub fn Home() -> impl IntoView {
                     .into_iter()
                     .map(|(r, title, text)| {
                         view! {
-                            <a class="card" href=r.href() data-route=r.label()>
+                            <a class="card" href=r.link() data-route=r.label()>
                                 <h2>{title}</h2>
                                 <p>{text}</p>
                                 <span class="card-go">"Open " {r.label()} " →"</span>
@@ -63,7 +63,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="view not-found">
             <h1>"No such page"</h1>
-            <p>"This address names no nnviz view. " <a href=Route::Home.href()>"Go to the start page"</a> "."</p>
+            <p>"This address names no nnviz view. " <a href=Route::Home.link()>"Go to the start page"</a> "."</p>
         </section>
     }
 }

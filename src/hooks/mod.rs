@@ -3,3 +3,13 @@
 pub mod url_state;
 
 pub use url_state::use_url_state;
+
+/// `performance.now()` in ms, or 0 where there is none (and in native tests).
+pub fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now());
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
+}

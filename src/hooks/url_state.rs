@@ -14,11 +14,7 @@ use wasm_bindgen::JsValue;
 /// Least time between two URL writes.
 pub const WRITE_EVERY_MS: f64 = 250.0;
 
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
+use super::now_ms;
 
 fn current_hash() -> String {
     web_sys::window()

@@ -1,12 +1,19 @@
 //! The three teaching views. Views are wiring only: they turn engine traces into widget props
 //! and never do matrix arithmetic themselves.
 
+#[cfg(feature = "attention")]
 pub mod attention;
+#[cfg(feature = "gcn")]
 pub mod gcn;
+#[cfg(feature = "rnn")]
 pub mod rnn;
+pub mod train_loop;
 
+#[cfg(feature = "attention")]
 pub use attention::AttentionView;
+#[cfg(feature = "gcn")]
 pub use gcn::GcnView;
+#[cfg(feature = "rnn")]
 pub use rnn::RnnView;
 
 /// Brings `v` into `lo..=hi`; when it had to, says so in `notes` ("Hidden size 500 is outside
@@ -68,11 +75,7 @@ where
     use leptos::prelude::*;
     let runs = RwSignal::new(0usize);
     let ms = StoredValue::new(0.0f64);
-    let now = || {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now())
-    };
+    let now = crate::hooks::now_ms;
     let latest = Memo::new(move |_| {
         runs.update_untracked(|n| *n += 1);
         let t0 = now();

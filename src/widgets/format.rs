@@ -25,6 +25,17 @@ pub fn fmt_num(v: f64, digits: usize) -> String {
     }
 }
 
+/// A number in plain or scientific notation, whichever reads better.
+pub fn sci(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else if (1e-3..1e4).contains(&v.abs()) {
+        fmt_num(v, 4)
+    } else {
+        format!("{v:.2e}").replace('-', "−")
+    }
+}
+
 /// Parses a number as a person types it ("0.5", ".5", "-2", "+1e3", "3."), or `None`.
 ///
 /// Written by hand around serde_json's parser (already in the app for the URL state) instead of

@@ -8,11 +8,11 @@ import { useBrowser, openPage, screenshot, panelShot } from './harness.mjs';
 const ctx = useBrowser({ before, after });
 
 const heading = (page) => page.getByRole('heading', { level: 1, name: 'Attention and Transformers' });
-const link = (base, state) => base + '#/attention?s=' + encodeURIComponent(JSON.stringify(state));
+const link = (base, state) => base + 'attention.html#/attention?s=' + encodeURIComponent(JSON.stringify(state));
 
 test('typing, masking and pointing show the engine numbers', async () => {
   const { page, problems } = await openPage(ctx.browser);
-  await page.goto(ctx.server.base + '#/attention');
+  await page.goto(ctx.server.base + 'attention.html#/attention');
   await heading(page).waitFor();
   const box = page.locator('[data-control="text"] textarea');
   await box.fill('The cat sat on the mat .');
@@ -82,7 +82,7 @@ test('cross-attention and the positional encoding explorer', async () => {
 for (const [vp, suffix] of [[{ width: 1280, height: 800 }, ''], [{ width: 390, height: 844 }, '-phone']]) {
   test(`panels on ${suffix ? 'a phone' : 'a laptop'}`, async () => {
     const { page, problems } = await openPage(ctx.browser, vp);
-    await page.goto(ctx.server.base + '#/attention');
+    await page.goto(ctx.server.base + 'attention.html#/attention');
     await heading(page).waitFor();
     await page.getByRole('button', { name: 'Eight heads' }).click();
     await page.locator('.head-card').nth(7).waitFor();
@@ -93,6 +93,40 @@ for (const [vp, suffix] of [[{ width: 1280, height: 800 }, ''], [{ width: 390, h
       ['.entry-panel', 'entry'], ['.entropy-panel', 'entropy'], ['.heads-panel', 'heads']]) {
       await panelShot(page.locator(sel).first(), `attention-panel-${name}${suffix}`);
     }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+for (const [vp, suffix] of [[{ width: 1280, height: 800 }, ''], [{ width: 390, height: 844 }, '-phone']]) {
+  test(`a training preset forms the alignment live (${suffix ? 'phone' : 'laptop'})`, async () => {
+    const { page, problems } = await openPage(ctx.browser, vp);
+    await page.goto(ctx.server.base + 'attention.html#/attention');
+    await heading(page).waitFor();
+    const panel = page.locator('.attn-training');
+    const readout = panel.locator('.train-readout');
+    await page.getByRole('button', { name: 'Cross-attention alignment (training)' }).click();
+    await panel.locator('.train-readout[data-running="true"]').waitFor();
+    // The page keeps answering while it trains: pointing at a token still highlights it.
+    await page.locator('.token[data-index="1"]').hover();
+    await page.locator('.token.hl[data-index="1"]').waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('.attn-training .train-readout').dataset.trainStep) >= 300,
+      null, { timeout: 90000 });
+    await panel.getByRole('button', { name: 'pause training' }).click();
+    await panel.locator('.train-readout[data-running="false"]').waitFor();
+    const acc = Number((await readout.textContent()).match(/probe accuracy ([\d.]+) %/)[1]);
+    assert.ok(acc >= 95, `reversal is learned: ${acc} %`);
+    // Output position i attends to input n − 1 − i: the anti-diagonal of the alignment.
+    const w = await page.$$eval('[data-matrix="train-head-1"] .cell', (cells) => cells.map((c) => [+c.dataset.row, +c.dataset.col, +c.dataset.value]));
+    const n = Math.max(...w.map((c) => c[0])) + 1;
+    assert.equal(n, 6);
+    for (const [i, j, v] of w) if (j === n - 1 - i) assert.ok(v > 0.9, `weight (${i}, ${j}) = ${v}`);
+    const loss = JSON.parse(await panel.locator('[data-chart="attn-train-loss"]').getAttribute('data-series'));
+    const curve = loss[0].points.map((p) => p[1]);
+    assert.ok(curve.at(-1) < 0.1 * curve[0], 'the loss falls by 10×');
+    await panelShot(panel, `attention-panel-training${suffix}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
     assert.deepEqual(problems, []);

@@ -100,5 +100,5 @@ export function useBrowser({ before, after }) {
 
 /** The RNN view's URL with the given state (merged over the defaults by the app). */
 export function rnnLink(base, state) {
-  return base + '#/rnn?s=' + encodeURIComponent(JSON.stringify(state));
+  return base + 'rnn.html#/rnn?s=' + encodeURIComponent(JSON.stringify(state));
 }

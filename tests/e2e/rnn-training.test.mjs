@@ -9,7 +9,7 @@ const trainStep = async (page) => Number(await page.locator('.train-readout').ge
 
 test('training the LSTM on the adding problem moves the loss, the gradients and the predictions', async () => {
   const { page, problems } = await openPage(ctx.browser);
-  await page.goto(ctx.server.base + '#/rnn');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn');
   await panel(page).getByRole('heading', { name: 'Training' }).waitFor();
   assert.equal(await trainStep(page), 0);
   assert.equal(await page.locator('.probe-table tbody tr').count(), 5, 'five probe sequences');
@@ -69,7 +69,7 @@ test('a learning rate that blows up pauses with a message and one click resets',
 
 test('the character task trains on typed text and shows markup as text', async () => {
   const { page, problems } = await openPage(ctx.browser);
-  await page.goto(ctx.server.base + '#/rnn');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn');
   await panel(page).getByRole('heading', { name: 'Training' }).waitFor();
   await page.locator('[data-control="train-task"] select').selectOption('text');
   const area = page.locator('[data-control="train-text"] textarea');
@@ -98,7 +98,7 @@ test('the character task trains on typed text and shows markup as text', async (
 
 test('the training panel on a phone', async () => {
   const { page, problems } = await openPage(ctx.browser, { width: 390, height: 844 });
-  await page.goto(ctx.server.base + '#/rnn');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn');
   await panel(page).getByRole('heading', { name: 'Training' }).waitFor();
   await page.getByRole('button', { name: 'one training step' }).click();
   await page.locator('.train-readout[data-train-step="1"]').waitFor();

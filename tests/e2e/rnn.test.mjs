@@ -9,7 +9,7 @@ const heading = (page) => page.getByRole('heading', { level: 1, name: 'Recurrent
 
 test('each panel renders and a preset tells its story', async () => {
   const { page, problems } = await openPage(ctx.browser);
-  await page.goto(ctx.server.base + '#/rnn');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn');
   await heading(page).waitFor();
   await page.getByRole('button', { name: 'Vanishing gradients' }).click();
   await page.locator('[data-stat="sigma"]', { hasText: '0.6' }).waitFor();
@@ -44,7 +44,7 @@ test('each panel renders and a preset tells its story', async () => {
 
 test('the keyboard steps and plays', async () => {
   const { page } = await openPage(ctx.browser);
-  await page.goto(ctx.server.base + '#/rnn');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn');
   await heading(page).waitFor();
   await page.keyboard.press('ArrowLeft');
   await page.locator('.step-readout[data-step="29"]').waitFor();
@@ -63,7 +63,7 @@ test('the keyboard steps and plays', async () => {
 
 test('a reloaded link shows the same state', async () => {
   const { page, problems } = await openPage(ctx.browser);
-  await page.goto(ctx.server.base + '#/rnn');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn');
   await heading(page).waitFor();
   await page.getByRole('button', { name: 'Exploding gradients and clipping' }).click();
   await page.locator('[data-stat="clip"]').waitFor();
@@ -83,7 +83,7 @@ test('a reloaded link shows the same state', async () => {
 
 test('bad input gets a message, not a broken page', async () => {
   const { page, problems } = await openPage(ctx.browser);
-  await page.goto(ctx.server.base + '#/rnn');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn');
   await heading(page).waitFor();
   const area = page.locator('[data-control="input"] textarea');
   await area.fill('0.5, abc, 1');
@@ -98,7 +98,7 @@ test('bad input gets a message, not a broken page', async () => {
   await area.blur();
   await page.locator('.diagram .step').nth(29).waitFor();
   // A malformed link is reported and the defaults load.
-  await page.goto(ctx.server.base + '#/rnn?s=%7Bbroken');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn?s=%7Bbroken');
   await page.reload();
   await page.locator('.error', { hasText: 'could not be read' }).waitFor();
   assert.equal(await page.locator('.diagram .step').count(), 30);
@@ -108,7 +108,7 @@ test('bad input gets a message, not a broken page', async () => {
 
 test('the RNN view on a phone', async () => {
   const { page, problems } = await openPage(ctx.browser, { width: 390, height: 844 });
-  await page.goto(ctx.server.base + '#/rnn');
+  await page.goto(ctx.server.base + 'rnn.html#/rnn');
   await heading(page).waitFor();
   await page.locator('[data-chart="grad-norms"] canvas').waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

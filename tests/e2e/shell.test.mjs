@@ -6,10 +6,11 @@ import { useBrowser, openPage, screenshot } from './harness.mjs';
 
 const ctx = useBrowser({ before, after });
 
+// Each view is its own page with its own wasm (scripts/build.sh); links name page and hash.
 const VIEWS = [
-  { label: 'RNN / LSTM', hash: '#/rnn', heading: 'Recurrent networks and LSTMs', shot: 'rnn' },
-  { label: 'Attention', hash: '#/attention', heading: 'Attention and Transformers', shot: 'attention' },
-  { label: 'GCN', hash: '#/gcn', heading: 'Graph convolutional networks', shot: 'gcn' },
+  { label: 'RNN / LSTM', page: 'rnn.html', hash: '#/rnn', heading: 'Recurrent networks and LSTMs', shot: 'rnn' },
+  { label: 'Attention', page: 'attention.html', hash: '#/attention', heading: 'Attention and Transformers', shot: 'attention' },
+  { label: 'GCN', page: 'gcn.html', hash: '#/gcn', heading: 'Graph convolutional networks', shot: 'gcn' },
 ];
 
 test('home says what each view teaches and links to it', async () => {
@@ -19,10 +20,12 @@ test('home says what each view teaches and links to it', async () => {
   assert.equal(await page.locator('.card').count(), 3);
   await screenshot(page, 'home');
   for (const v of VIEWS) {
-    await page.locator(`.card[href="${v.hash}"]`).click();
+    await page.locator(`.card[href="${v.page}${v.hash}"]`).click();
     await page.getByRole('heading', { level: 1, name: v.heading }).waitFor();
-    assert.equal(new URL(page.url()).hash.split('?')[0], v.hash, 'the route (a view may add its state after ?s=)');
-    assert.equal(await page.locator('nav a.active').getAttribute('href'), v.hash);
+    const url = new URL(page.url());
+    assert.equal(url.pathname, '/nnviz/' + v.page, 'the view has its own page under the sub-path');
+    assert.equal(url.hash.split('?')[0], v.hash, 'the route (a view may add its state after ?s=)');
+    assert.equal(await page.locator('nav a.active').getAttribute('href'), v.page + v.hash);
     await screenshot(page, v.shot);
     await page.goBack();
     await page.getByRole('heading', { name: 'See every number of the lecture computed live' }).waitFor();
@@ -42,9 +45,22 @@ test('the navigation bar reaches every view', async () => {
   await page.close();
 });
 
+test("a link of the single-page form opens the view's own page with its state", async () => {
+  const { page, problems } = await openPage(ctx.browser);
+  const hash = '#/attention?s=' + encodeURIComponent(JSON.stringify({ text: 'Old links still work', heads: 3 }));
+  await page.goto(ctx.server.base + hash);
+  await page.getByRole('heading', { level: 1, name: 'Attention and Transformers' }).waitFor();
+  const url = new URL(page.url());
+  assert.equal(url.pathname, '/nnviz/attention.html');
+  assert.equal(await page.locator('.token').count(), 4, 'the sentence of the link');
+  assert.equal(await page.locator('.head-card').count(), 3, 'the heads of the link');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a deep link survives reload and shows the deck matrices', async () => {
   const { page, problems } = await openPage(ctx.browser);
-  await page.goto(ctx.server.base + '#/gcn');
+  await page.goto(ctx.server.base + 'gcn.html#/gcn');
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Graph convolutional networks' }).waitFor();
   for (const m of ['A', 'D', 'P', 'L']) {
@@ -71,7 +87,7 @@ test('a deep link survives reload and shows the deck matrices', async () => {
 
 test('the GCN view fits a phone', async () => {
   const { page, problems } = await openPage(ctx.browser, { width: 390, height: 844 });
-  await page.goto(ctx.server.base + '#/gcn');
+  await page.goto(ctx.server.base + 'gcn.html#/gcn');
   await page.locator('[data-matrix="L"]').waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px on a phone`);

@@ -7,6 +7,8 @@ mod formulas;
 mod pipeline;
 mod positions;
 pub mod state;
+pub mod train;
+mod training;
 
 use crate::hooks::use_url_state;
 use crate::route::Route;
@@ -25,6 +27,7 @@ pub fn AttentionView() -> impl IntoView {
     let model_state = Memo::new(move |_| {
         state.with(|s| AttnState {
             head: 0,
+            train: Default::default(),
             ..s.clone()
         })
     });
@@ -123,6 +126,7 @@ pub fn AttentionView() -> impl IntoView {
             </label>
         </div>
     };
+    let autoplay = RwSignal::new(false);
     let presets = Preset::ALL
         .into_iter()
         .map(|p| {
@@ -134,6 +138,12 @@ pub fn AttentionView() -> impl IntoView {
                     pick.set(None);
                     tok.set(None);
                     state.set(s);
+                    if p.trains() {
+                        autoplay.set(true);
+                        if let Some(el) = document().get_element_by_id("attn-training") {
+                            el.scroll_into_view();
+                        }
+                    }
                 }>{p.label()}</button>
             }
         })
@@ -199,6 +209,7 @@ pub fn AttentionView() -> impl IntoView {
                     </div>
                     <HeadsGrid ctx=ctx on_select=Callback::new(move |h| state.update(|s| s.head = h))/>
                     <OutputPanel ctx=ctx/>
+                    <training::AttnTrainingPanel state=state autoplay=autoplay/>
                 </div>
             </div>
         </section>

@@ -431,7 +431,7 @@ pub fn GraphPanel(ctx: Ctx) -> impl IntoView {
                     "Every token sends its value v_j to every token i along an arrow of weight α_ij — message passing on the
                     complete directed graph over the words, with weights computed from the words themselves. Point at a token
                     to see where its attention goes. The "
-                    <a href=crate::route::Route::Gcn.href()>"GCN view"</a>
+                    <a href=crate::route::Route::Gcn.link()>"GCN view"</a>
                     " aggregates the same way over a sparse graph, with fixed weights 1/√(d_i d_j) instead of α_ij."
                 </p>
                 <crate::widgets::DigraphCanvas labels=tokens weights=weights selected=Signal::derive(move || ctx.tok.get())

@@ -5,10 +5,11 @@
 //! its own seeded embedding (the engine's `token_embeddings`), so a repeated word attends like
 //! its twin unless positions are encoded.
 
+use super::train::TrainConfig;
 use crate::engine::attention::{
     learned_init, similarity, Mask, MultiHead, MultiHeadTrace, Positional,
 };
-use crate::engine::data::token_embeddings;
+use crate::engine::data::{token_embeddings, TokenTask};
 use crate::engine::ops::softmax::row_entropy;
 use crate::engine::rng::rng;
 use crate::engine::Mat;
@@ -86,6 +87,8 @@ pub struct AttnState {
     pub seed: u64,
     /// The head shown large (0-based).
     pub head: usize,
+    /// The training panel's settings.
+    pub train: TrainConfig,
 }
 
 impl Default for AttnState {
@@ -103,6 +106,7 @@ impl Default for AttnState {
             source: "L'animal n'a pas traversé la rue parce qu'il était trop fatigué.".into(),
             seed: 1,
             head: 0,
+            train: TrainConfig::default(),
         }
     }
 }
@@ -140,16 +144,29 @@ pub enum Preset {
     Padding,
     /// Eight heads of d_k = 8 on one sentence: each head attends differently.
     EightHeads,
+    /// Four heads trained to sort digits split the work: one fetches the smallest digit, another
+    /// the largest (the training panel starts).
+    HeadsSpecialise,
+    /// Cross-attention trained to reverse: output position i aligns with input n − 1 − i, the
+    /// anti-diagonal of the translation figure (the training panel starts).
+    CrossAlignment,
 }
 
 impl Preset {
     /// All presets, in the order of the buttons.
-    pub const ALL: [Preset; 4] = [
+    pub const ALL: [Preset; 6] = [
         Preset::Causal,
         Preset::WhySqrtDk,
         Preset::Padding,
         Preset::EightHeads,
+        Preset::HeadsSpecialise,
+        Preset::CrossAlignment,
     ];
+
+    /// Whether the preset is about training (the panel resets and starts).
+    pub fn trains(self) -> bool {
+        matches!(self, Preset::HeadsSpecialise | Preset::CrossAlignment)
+    }
 
     /// Button text.
     pub fn label(self) -> &'static str {
@@ -158,6 +175,8 @@ impl Preset {
             Preset::WhySqrtDk => "Why ÷√d_k",
             Preset::Padding => "Padding mask",
             Preset::EightHeads => "Eight heads",
+            Preset::HeadsSpecialise => "Heads specialise (training)",
+            Preset::CrossAlignment => "Cross-attention alignment (training)",
         }
     }
 
@@ -186,6 +205,24 @@ impl Preset {
             Preset::EightHeads => AttnState {
                 d_model: 64,
                 heads: 8,
+                ..base
+            },
+            Preset::HeadsSpecialise => AttnState {
+                train: TrainConfig {
+                    task: TokenTask::Sort,
+                    cross: true,
+                    heads: 4,
+                    ..TrainConfig::default()
+                },
+                ..base
+            },
+            Preset::CrossAlignment => AttnState {
+                train: TrainConfig {
+                    task: TokenTask::Reversal,
+                    cross: true,
+                    heads: 1,
+                    ..TrainConfig::default()
+                },
                 ..base
             },
         }
@@ -318,7 +355,7 @@ pub fn run(state: &AttnState) -> Result<AttnRun, String> {
         PeChoice::None => Positional::None,
         PeChoice::Sinusoidal => Positional::Sinusoidal { base: s.base },
         PeChoice::Learned => Positional::Learned(learned_init(
-            &mut rng(s.seed ^ 0x5eed_0f_9051),
+            &mut rng(s.seed ^ 0x005e_ed0f_9051),
             MAX_TOKENS,
             d,
         )),
@@ -580,6 +617,13 @@ mod tests {
         assert!(raw.mean_entropy[0] < 0.7 * scaled.mean_entropy[0]);
         let pad = run(&Preset::Padding.state()).unwrap();
         assert_eq!(pad.tokens.len() - pad.real, 3);
+        for p in Preset::ALL {
+            assert_eq!(
+                p.trains(),
+                p.state().train != TrainConfig::default(),
+                "{p:?}"
+            );
+        }
         let eight = run(&Preset::EightHeads.state()).unwrap();
         assert_eq!(eight.trace.heads.len(), 8);
         assert_eq!(eight.trace.heads[0].q.ncols(), 8);

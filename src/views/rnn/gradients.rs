@@ -4,19 +4,8 @@
 use super::state::{RnnState, RunRef};
 use crate::widgets::chart::{ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
-use crate::widgets::format::fmt_num;
+use crate::widgets::format::{fmt_num, sci};
 use leptos::prelude::*;
-
-/// A number in plain or scientific notation, whichever reads better.
-pub(super) fn sci(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else if (1e-3..1e4).contains(&v.abs()) {
-        fmt_num(v, 4)
-    } else {
-        format!("{v:.2e}").replace('-', "−")
-    }
-}
 
 /// The BPTT panel.
 #[component]

@@ -3,48 +3,21 @@
 //! 8 ms have passed (at least one), so the page keeps painting — and stops with a message when
 //! the engine reports a NaN or ∞, keeping the last good weights until the student resets.
 
-use super::gradients::sci;
 use super::state::{CellChoice, RnnState};
 use super::train::{
     OptimChoice, Probe, TaskChoice, TrainConfig, TrainSession, MAX_TRAIN_HIDDEN, MAX_TRAIN_LEN,
 };
 use crate::engine::train::Status;
+use crate::views::train_loop::{loss_curve, steps_within_budget, use_frame_loop, TrainButtons};
 use crate::widgets::chart::{ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
 use crate::widgets::controls::{Select, Slider};
-use crate::widgets::format::fmt_num;
+use crate::widgets::format::{fmt_num, sci};
 use leptos::prelude::*;
-use std::rc::Rc;
-
-/// Time a frame may spend on training before it yields to painting.
-const FRAME_BUDGET_MS: f64 = 8.0;
-/// Most steps one frame takes (small models are fast; the curve should still animate).
-const MAX_STEPS_PER_FRAME: usize = 20;
-/// Points kept on the loss curve (longer runs are averaged into this many bins).
-const CURVE_POINTS: usize = 300;
 
 const BLUE: Rgb = Rgb(0x21, 0x66, 0xac);
 const RED: Rgb = Rgb(0xb2, 0x18, 0x2b);
 const GREY: Rgb = Rgb(0x70, 0x70, 0x70);
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-/// The loss of every step, averaged into at most [`CURVE_POINTS`] bins (x = step number).
-pub fn loss_curve(losses: &[f64]) -> Vec<(f64, f64)> {
-    let bin = losses.len().div_ceil(CURVE_POINTS).max(1);
-    losses
-        .chunks(bin)
-        .enumerate()
-        .map(|(k, c)| {
-            let x = (k * bin + c.len()) as f64;
-            (x, c.iter().sum::<f64>() / c.len() as f64)
-        })
-        .collect()
-}
 
 /// What one frame left for the panel to show.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,52 +80,23 @@ pub fn TrainingPanel(
     // A new configuration starts a fresh model (the seed makes it the same model every time).
     Effect::new(move |_| config.with(|c| rebuild(c)));
 
-    // The frame loop: a closure that re-schedules itself while `running` holds.
-    let frame = StoredValue::new_local(None::<Rc<dyn Fn()>>);
-    let tick: Rc<dyn Fn()> = Rc::new(move || {
-        if !running.get_untracked() {
-            return;
-        }
-        let start = now_ms();
+    use_frame_loop(running, move || {
         session.update_value(|s| {
             if let Some(s) = s {
-                for _ in 0..MAX_STEPS_PER_FRAME {
-                    let snap = s.tick(1);
-                    if snap.status != Status::Ready || now_ms() - start > FRAME_BUDGET_MS {
-                        break;
-                    }
-                }
+                steps_within_budget(|| s.tick(1).status == Status::Ready);
             }
         });
         publish();
-        if running.get_untracked() {
-            if let Some(f) = frame.get_value() {
-                request_animation_frame(move || f());
-            }
-        }
     });
-    frame.set_value(Some(tick));
-    let play = move || {
-        if running.get_untracked() {
-            running.set(false);
-            return;
-        }
-        running.set(true);
-        if let Some(f) = frame.get_value() {
-            request_animation_frame(move || f());
-        }
-    };
-    on_cleanup(move || running.set(false));
-    let step_once = move || {
-        running.set(false);
+    let step_once = Callback::new(move |()| {
         session.update_value(|s| {
             if let Some(s) = s {
                 s.tick(1);
             }
         });
         publish();
-    };
-    let reset = move || rebuild(&config.get_untracked());
+    });
+    let reset = Callback::new(move |()| rebuild(&config.get_untracked()));
 
     let set = move |f: fn(&mut TrainConfig, f64)| {
         Callback::new(move |v: f64| state.update(|s| f(&mut s.train, v)))
@@ -205,37 +149,34 @@ pub fn TrainingPanel(
         </div>
     };
 
-    let buttons = view! {
-        <div class="player" role="group" aria-label="training">
-            <button class="play train-play" on:click=move |_| play()
-                aria-label=move || if running.get() { "pause training" } else { "train" }>
-                {move || if running.get() { "⏸ pause" } else { "▶ train" }}
-            </button>
-            <button class="train-step" on:click=move |_| step_once() aria-label="one training step">"+1 step"</button>
-            <button class="train-reset" on:click=move |_| reset() aria-label="reset the model">"↺ reset"</button>
-            <span class="train-readout"
-                data-train-step=move || shown.with(|v| v.as_ref().map_or(0, |v| v.step)).to_string()
-                data-running=move || running.get().to_string()>
-                {move || shown.with(|v| v.as_ref().map(|v| {
+    let readout = Signal::derive(move || {
+        let b = baseline
+            .get()
+            .map(|b| format!(" · predict-the-mean {}", sci(b)));
+        shown
+            .with(|v| {
+                v.as_ref().map(|v| {
                     let loss = v.last_loss.map_or("—".into(), sci);
-                    format!("step {} · training loss {} · probe loss {}", v.step, loss, sci(v.probe.loss))
-                }))}
-                {move || baseline.get().map(|b| format!(" · predict-the-mean {}", sci(b)))}
-            </span>
-        </div>
-    };
-
-    let status = move || {
+                    format!(
+                        "step {} · training loss {} · probe loss {}{}",
+                        v.step,
+                        loss,
+                        sci(v.probe.loss),
+                        b.unwrap_or_default()
+                    )
+                })
+            })
+            .unwrap_or_default()
+    });
+    let stopped = Signal::derive(move || {
         shown.with(|v| match v.as_ref().map(|v| &v.status) {
-            Some(Status::Diverged(msg)) | Some(Status::Failed(msg)) => Some(view! {
-                <p class="error train-stopped" role="alert">
-                    "Training stopped: " {msg.clone()} ". The weights are the last finite ones. "
-                    "Try a smaller learning rate or clipping, then "
-                    <button on:click=move |_| reset()>"reset"</button>
-                </p>
-            }),
+            Some(Status::Diverged(msg)) | Some(Status::Failed(msg)) => Some(msg.clone()),
             _ => None,
         })
+    });
+    let buttons = view! {
+        <TrainButtons running=running on_step=step_once on_reset=reset readout=readout stopped=stopped
+            step=Signal::derive(move || shown.with(|v| v.as_ref().map_or(0, |v| v.step)))/>
     };
 
     let loss_spec = Signal::derive(move || {
@@ -356,7 +297,6 @@ pub fn TrainingPanel(
             {move || error.get().map(|e| view! { <p class="error input-error" role="alert">{e}" — still showing the previous model."</p> })}
             {move || notes.get().into_iter().map(|n| view! { <p class="note clamp-note" role="status">{n}</p> }).collect_view()}
             {buttons}
-            {status}
             <div class="train-charts">
                 <LineChart spec=loss_spec name="train-loss" label="training loss per step, log scale" width=420 height=220/>
                 <figure class="probe">
@@ -373,22 +313,5 @@ pub fn TrainingPanel(
                 </figure>
             </div>
         </section>
-    }
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_runs_are_binned_and_short_ones_kept() {
-        let short: Vec<f64> = (0..10).map(|k| k as f64).collect();
-        assert_eq!(loss_curve(&short).len(), 10);
-        assert_eq!(loss_curve(&short)[3], (4.0, 3.0));
-        let long: Vec<f64> = vec![2.0; 1000];
-        let c = loss_curve(&long);
-        assert!(c.len() <= CURVE_POINTS && c.len() >= CURVE_POINTS / 2);
-        assert_eq!(c.last().unwrap().0, 1000.0);
-        assert!(loss_curve(&[]).is_empty());
     }
 }
