@@ -105,19 +105,21 @@ async fn navigation_follows_the_hash() {
         .text_content()
         .unwrap()
         .contains("See every number of the lecture"));
-    let link: HtmlElement = query(&root, "nav a[href='#/gcn']").unchecked_into();
-    link.click();
+    // Links name each view's page (the release build has one page per view; following them
+    // is the Playwright suite's job). This build has every view, so a hash change shows it.
+    assert_eq!(count(&root, "nav a[href='gcn.html#/gcn']"), 1);
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#/gcn")
+        .unwrap();
     tick(50).await;
-    assert_eq!(
-        web_sys::window().unwrap().location().hash().unwrap(),
-        "#/gcn"
-    );
     assert_eq!(count(&root, "[data-matrix='P']"), 1, "GCN view is shown");
     assert_eq!(
         query(&root, "nav a.active")
             .get_attribute("href")
             .as_deref(),
-        Some("#/gcn")
+        Some("gcn.html#/gcn")
     );
     web_sys::window()
         .unwrap()

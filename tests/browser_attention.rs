@@ -173,6 +173,44 @@ async fn pointing_at_a_token_highlights_its_row_and_column_and_a_weight_is_worke
         "{softmax}"
     );
     assert_eq!(count(&root, "[data-matrix='scaled'] .cell.focus"), 1);
+    // The keyboard moves the pointed entry: → then ↓ from (4, 1) is (5, 2); the edge holds.
+    let fig = q(&root, "[data-matrix='A']");
+    assert_eq!(fig.get_attribute("tabindex").as_deref(), Some("0"));
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_cancelable(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        fig.dispatch_event(&ev).unwrap();
+        ev.default_prevented()
+    };
+    assert!(
+        key("ArrowRight") && key("ArrowDown"),
+        "arrow keys do not scroll the page"
+    );
+    tick(30).await;
+    let says = q(&root, ".entry-says");
+    let w = engine.trace.heads[0].attn.weights[(5, 2)];
+    assert_eq!(says.get_attribute("data-weight").unwrap(), w.to_string());
+    assert_eq!(
+        count(
+            &root,
+            "[data-matrix='A'] .cell.focus[data-row='5'][data-col='2']"
+        ),
+        1
+    );
+    key("ArrowDown");
+    tick(30).await;
+    assert_eq!(
+        count(
+            &root,
+            "[data-matrix='A'] .cell.focus[data-row='5'][data-col='2']"
+        ),
+        1,
+        "six rows: row 6 is the last"
+    );
+    assert!(!key("a"), "other keys are left alone");
     root.remove();
 }
 

@@ -317,8 +317,29 @@ pub fn Heatmap(
     };
     let size = move || geo.get().size();
     let legend_w = 120.0;
+    // Keyboard: where entries can be pointed at, the figure takes focus and the arrow keys move
+    // the pointed entry (from the focused one, or the top-left).
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let Some(cb) = on_hover else { return };
+        let (rows, cols) = dims.get_untracked();
+        let (i, j) = focus.get_untracked().unwrap_or((0, 0));
+        let next = match ev.key().as_str() {
+            "ArrowUp" => (i.saturating_sub(1), j),
+            "ArrowDown" => (i + 1, j),
+            "ArrowLeft" => (i, j.saturating_sub(1)),
+            "ArrowRight" => (i, j + 1),
+            _ => return,
+        };
+        ev.prevent_default();
+        if rows > 0 && cols > 0 {
+            cb.run((next.0.min(rows - 1), next.1.min(cols - 1)));
+        }
+    };
     view! {
-        <figure class="heatmap" data-matrix=name_attr>
+        <figure class="heatmap" data-matrix=name_attr
+            tabindex=on_hover.map(|_| "0")
+            aria-keyshortcuts=on_hover.map(|_| "ArrowUp ArrowDown ArrowLeft ArrowRight")
+            on:keydown=on_key>
             <figcaption>{children()}</figcaption>
             {move || {
                 let (rows, cols) = dims.get();
