@@ -4,6 +4,7 @@
 //! Positions live in *graph space*: the unit square [0, 1]², y pointing down. Widgets project
 //! them to screen space (see `widgets::projection`).
 
+pub mod edit;
 pub mod presets;
 
 use crate::engine::Mat;
