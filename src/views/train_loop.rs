@@ -3,6 +3,7 @@
 //! so the page keeps painting; the buttons and read-out under it; the loss curve's binning.
 //! The engine's `Trainer` does the stepping and stops itself on NaN/∞.
 
+use crate::engine::train::{Snapshot, Status};
 use crate::hooks::now_ms;
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -70,6 +71,33 @@ pub fn use_frame_loop(running: RwSignal<bool>, frame: impl Fn() + 'static) {
             schedule();
         }
     });
+}
+
+/// Drives a view's training session: while `running`, each frame takes steps with `tick` within
+/// the budget (stopping when the engine says it is no longer ready) and then `publish`es;
+/// returns the callback of the "+1 step" button (one step, then publish).
+pub fn use_session_loop<S: 'static>(
+    running: RwSignal<bool>,
+    session: StoredValue<Option<S>, LocalStorage>,
+    tick: fn(&mut S) -> Snapshot,
+    publish: impl Fn() + Copy + Send + Sync + 'static,
+) -> Callback<()> {
+    use_frame_loop(running, move || {
+        session.update_value(|s| {
+            if let Some(s) = s {
+                steps_within_budget(|| tick(s).status == Status::Ready);
+            }
+        });
+        publish();
+    });
+    Callback::new(move |()| {
+        session.update_value(|s| {
+            if let Some(s) = s {
+                tick(s);
+            }
+        });
+        publish();
+    })
 }
 
 /// Train / pause, one step, reset, and a read-out; a stopped run's message with a reset button.

@@ -7,7 +7,7 @@ use super::train::{
     digits, TrainConfig, TrainReport, TrainSession, LISTED, MAX_LEN, MAX_TRAIN_HEADS, TASKS, VOCAB,
 };
 use crate::engine::train::Status;
-use crate::views::train_loop::{loss_curve, steps_within_budget, use_frame_loop, TrainButtons};
+use crate::views::train_loop::{loss_curve, use_session_loop, TrainButtons};
 use crate::widgets::chart::{ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
 use crate::widgets::controls::{Select, Slider};
@@ -93,22 +93,7 @@ pub fn AttnTrainingPanel(
             start_if_asked();
         }
     });
-    use_frame_loop(running, move || {
-        session.update_value(|s| {
-            if let Some(s) = s {
-                steps_within_budget(|| s.tick(1).status == Status::Ready);
-            }
-        });
-        publish();
-    });
-    let step_once = Callback::new(move |()| {
-        session.update_value(|s| {
-            if let Some(s) = s {
-                s.tick(1);
-            }
-        });
-        publish();
-    });
+    let step_once = use_session_loop(running, session, |s| s.tick(1), publish);
     let reset = Callback::new(move |()| rebuild(&config.get_untracked()));
 
     let read = move |f: fn(&Shown) -> String| {

@@ -8,7 +8,7 @@ use super::train::{
     OptimChoice, Probe, TaskChoice, TrainConfig, TrainSession, MAX_TRAIN_HIDDEN, MAX_TRAIN_LEN,
 };
 use crate::engine::train::Status;
-use crate::views::train_loop::{loss_curve, steps_within_budget, use_frame_loop, TrainButtons};
+use crate::views::train_loop::{loss_curve, use_session_loop, TrainButtons};
 use crate::widgets::chart::{ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
 use crate::widgets::controls::{Select, Slider};
@@ -80,22 +80,7 @@ pub fn TrainingPanel(
     // A new configuration starts a fresh model (the seed makes it the same model every time).
     Effect::new(move |_| config.with(|c| rebuild(c)));
 
-    use_frame_loop(running, move || {
-        session.update_value(|s| {
-            if let Some(s) = s {
-                steps_within_budget(|| s.tick(1).status == Status::Ready);
-            }
-        });
-        publish();
-    });
-    let step_once = Callback::new(move |()| {
-        session.update_value(|s| {
-            if let Some(s) = s {
-                s.tick(1);
-            }
-        });
-        publish();
-    });
+    let step_once = use_session_loop(running, session, |s| s.tick(1), publish);
     let reset = Callback::new(move |()| rebuild(&config.get_untracked()));
 
     let set = move |f: fn(&mut TrainConfig, f64)| {
