@@ -19,7 +19,7 @@ pub const MAX_NODES: usize = 500;
 pub const MAX_UNDO: usize = 100;
 
 /// One node as stored: its label and its position in graph space, [0, 1]².
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NodeSpec {
     /// The label shown on the node and on the matrices' axes.
     pub label: String,

@@ -5,6 +5,7 @@
 //! them to screen space (see `widgets::projection`).
 
 pub mod edit;
+pub mod layout;
 pub mod presets;
 
 use crate::engine::Mat;

@@ -22,8 +22,20 @@ pub struct Series {
     pub colour: Rgb,
 }
 
+/// How the series are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum ChartKind {
+    /// Lines through the points.
+    #[default]
+    Lines,
+    /// A dot per point (e.g. eigenvalues).
+    Points,
+    /// A bar from 0 to each point (e.g. a spectrum).
+    Bars,
+}
+
 /// What a chart shows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ChartSpec {
     /// Caption of the x axis.
     pub x_label: String,
@@ -37,6 +49,10 @@ pub struct ChartSpec {
     pub marker_x: Option<f64>,
     /// A fixed x range (otherwise the data's).
     pub x_range: Option<(f64, f64)>,
+    /// A fixed y range (otherwise the data's).
+    pub y_range: Option<(f64, f64)>,
+    /// Lines, points or bars.
+    pub kind: ChartKind,
 }
 
 impl ChartSpec {
@@ -79,8 +95,19 @@ impl ChartSpec {
         if self.log_y {
             (y0, y1) = (y0 / 2.0, y1 * 2.0);
         } else {
+            if self.kind == ChartKind::Bars {
+                (y0, y1) = (y0.min(0.0), y1.max(0.0));
+            }
             let pad = ((y1 - y0) * 0.08).max(1e-9);
             (y0, y1) = (y0 - pad, y1 + pad);
+        }
+        if let Some(r) = self.y_range {
+            (y0, y1) = r;
+        }
+        if self.kind == ChartKind::Bars && x1 > x0 {
+            // Room for the first and last bar.
+            let pad = (x1 - x0) * 0.03;
+            (x0, x1) = (x0 - pad, x1 + pad);
         }
         ((x0, x1), (y0, y1))
     }
@@ -94,11 +121,12 @@ fn colour(c: Rgb) -> RGBColor {
 pub fn draw_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     spec: &ChartSpec,
-) -> Result<(), String> {
+) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("chart: {e:?}");
     root.fill(&WHITE).map_err(err)?;
     let ((x0, x1), (y0, y1)) = spec.ranges();
     let data = spec.plottable();
+    let frame: Frame;
     let mut builder = ChartBuilder::on(root);
     builder
         .margin(10)
@@ -107,6 +135,12 @@ pub fn draw_chart<DB: DrawingBackend>(
     macro_rules! body {
         ($chart:expr) => {{
             let mut chart = $chart;
+            let (px, py) = chart.plotting_area().get_pixel_range();
+            frame = Frame {
+                px: (f64::from(px.start), f64::from(px.end)),
+                py: (f64::from(py.start), f64::from(py.end)),
+                x: (x0, x1),
+            };
             chart
                 .configure_mesh()
                 .x_desc(spec.x_label.as_str())
@@ -137,15 +171,45 @@ pub fn draw_chart<DB: DrawingBackend>(
                     ))
                     .map_err(err)?;
             }
-            for (s, pts) in spec.series.iter().zip(data) {
+            let n_series = spec.series.len().max(1) as f64;
+            let bar_w = {
+                let mut xs: Vec<f64> = data.iter().flatten().map(|p| p.0).collect();
+                xs.sort_by(f64::total_cmp);
+                let gap = xs
+                    .windows(2)
+                    .map(|w| w[1] - w[0])
+                    .filter(|d| *d > 1e-9)
+                    .fold(f64::MAX, f64::min);
+                let gap = if gap == f64::MAX {
+                    (x1 - x0) * 0.05
+                } else {
+                    gap.max((x1 - x0) * 0.004)
+                };
+                (gap * 0.8 / n_series).min((x1 - x0) * 0.05)
+            };
+            let base = if spec.log_y { y0 } else { 0.0f64.clamp(y0, y1) };
+            for (k, (s, pts)) in spec.series.iter().zip(data).enumerate() {
                 let c = colour(s.colour);
-                chart
-                    .draw_series(LineSeries::new(pts, c.stroke_width(2)))
-                    .map_err(err)?
-                    .label(s.label.as_str())
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
-                    });
+                let drawn = match spec.kind {
+                    ChartKind::Lines => chart
+                        .draw_series(LineSeries::new(pts, c.stroke_width(2)))
+                        .map_err(err)?,
+                    ChartKind::Points => chart
+                        .draw_series(pts.into_iter().map(|p| Circle::new(p, 4, c.filled())))
+                        .map_err(err)?,
+                    ChartKind::Bars => {
+                        let off = (k as f64 - (n_series - 1.0) / 2.0) * bar_w;
+                        chart
+                            .draw_series(pts.into_iter().map(|(x, y)| {
+                                let (a, b) = (x + off - bar_w / 2.0, x + off + bar_w / 2.0);
+                                Rectangle::new([(a, base), (b, y)], c.filled())
+                            }))
+                            .map_err(err)?
+                    }
+                };
+                drawn.label(s.label.as_str()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
+                });
             }
             if spec.series.len() > 1 {
                 chart
@@ -165,7 +229,28 @@ pub fn draw_chart<DB: DrawingBackend>(
     } else {
         body!(builder.build_cartesian_2d(x0..x1, y0..y1).map_err(err)?);
     }
-    root.present().map_err(err)
+    root.present().map_err(err)?;
+    Ok(frame)
+}
+
+/// Where the plotting area of a drawn chart lies, to map a click back to data coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Frame {
+    /// Pixel columns of the plotting area [start, end).
+    pub px: (f64, f64),
+    /// Pixel rows of the plotting area [start, end).
+    pub py: (f64, f64),
+    /// The x range drawn.
+    pub x: (f64, f64),
+}
+
+impl Frame {
+    /// The data x under pixel column `px` (None outside the plotting area).
+    pub fn x_at(&self, px: f64) -> Option<f64> {
+        let w = self.px.1 - self.px.0;
+        (w > 0.0 && (self.px.0..=self.px.1).contains(&px))
+            .then(|| self.x.0 + (px - self.px.0) / w * (self.x.1 - self.x.0))
+    }
 }
 
 /// A chart drawn on a canvas whenever `spec` changes.
@@ -186,9 +271,26 @@ pub fn LineChart(
     /// Canvas height in pixels.
     #[prop(default = 280)]
     height: u32,
+    /// Called with the data x of a click inside the plotting area.
+    #[prop(optional)]
+    on_pick: Option<Callback<f64>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let error = RwSignal::new(None::<String>);
+    let frame = StoredValue::new(Frame::default());
+    let click = move |ev: web_sys::MouseEvent| {
+        let (Some(pick), Some(el)) = (on_pick, canvas.get_untracked()) else {
+            return;
+        };
+        let rect = el.get_bounding_client_rect();
+        if rect.width() <= 0.0 {
+            return;
+        }
+        let px = (f64::from(ev.client_x()) - rect.left()) * f64::from(width) / rect.width();
+        if let Some(x) = frame.get_value().x_at(px) {
+            pick.run(x);
+        }
+    };
     Effect::new(move |_| {
         let s = spec.get();
         let Some(el) = canvas.get() else { return };
@@ -196,12 +298,19 @@ pub fn LineChart(
             error.set(Some("this browser cannot draw on a canvas".into()));
             return;
         };
-        error.set(draw_chart(&backend.into_drawing_area(), &s).err());
+        match draw_chart(&backend.into_drawing_area(), &s) {
+            Ok(f) => {
+                frame.set_value(f);
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        }
     });
     let data = move || serde_json::to_string(&spec.get().series).unwrap_or_default();
     view! {
         <figure class="chart" data-chart=name data-series=data>
-            <canvas node_ref=canvas width=width height=height role="img" aria-label=label></canvas>
+            <canvas node_ref=canvas width=width height=height role="img" aria-label=label
+                class:pickable=on_pick.is_some() on:click=click></canvas>
             {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
         </figure>
     }
@@ -229,7 +338,7 @@ mod tests {
                 },
             ],
             marker_x: Some(1.0),
-            x_range: None,
+            ..Default::default()
         }
     }
 
@@ -274,6 +383,7 @@ mod tests {
             series: vec![],
             marker_x: None,
             x_range: Some((0.0, 50.0)),
+            ..Default::default()
         };
         assert_eq!(s.ranges().0, (0.0, 50.0));
         draw_chart(&root, &s).unwrap();

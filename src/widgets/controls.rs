@@ -16,8 +16,9 @@ pub fn Slider(
     on_input: Callback<f64>,
     /// Smallest value.
     min: f64,
-    /// Largest value.
-    max: f64,
+    /// Largest value (may change, e.g. with the graph's size).
+    #[prop(into)]
+    max: Signal<f64>,
     /// Step.
     step: f64,
     /// Text shown next to the slider (defaults to the value).

@@ -168,6 +168,7 @@ pub fn AttnTrainingPanel(
             ],
             marker_x: None,
             x_range: None,
+            ..Default::default()
         }
     });
 

@@ -5,28 +5,75 @@ use super::Which;
 use crate::engine::gcn::GraphMatricesTrace;
 use crate::widgets::formula::{frac, mi, mn, mo, mtext, num, row, sqrt, sub, sup, under, M};
 
-fn d_half() -> M {
-    sup(mi("D"), row(vec![mo("−"), mn("½")]))
+/// The symbols of the plain (A, D, d, P) or renormalised (Ã, D̃, d̃, P̃) matrices.
+#[derive(Debug, Clone, Copy)]
+struct Sym {
+    a: &'static str,
+    d: &'static str,
+    deg: &'static str,
+    p: &'static str,
 }
 
-/// The definition of a matrix in the decks' notation, with its title.
-pub fn caption(which: Which) -> (&'static str, M) {
+fn sym(tilde: bool) -> Sym {
+    if tilde {
+        Sym {
+            a: "Ã",
+            d: "D̃",
+            deg: "d̃",
+            p: "P̃",
+        }
+    } else {
+        Sym {
+            a: "A",
+            d: "D",
+            deg: "d",
+            p: "P",
+        }
+    }
+}
+
+fn d_half_of(d: &str) -> M {
+    sup(mi(d), row(vec![mo("−"), mn("½")]))
+}
+
+fn d_half() -> M {
+    d_half_of("D")
+}
+
+/// The definition of a matrix in the decks' notation, with its title; `tilde` for the
+/// renormalised matrices (self-loops added: Ã = A + I).
+pub fn caption(which: Which, tilde: bool) -> (&'static str, M) {
+    let s = sym(tilde);
     match which {
         Which::A => ("Adjacency", mi("A")),
+        Which::At => (
+            "With self-loops",
+            row(vec![mi("Ã"), mo("="), mi("A"), mo("+"), mi("I")]),
+        ),
         Which::D => (
             "Degree",
             row(vec![
-                mi("D"),
+                mi(s.d),
                 mo("="),
                 mi("diag"),
                 mo("("),
-                sub(mi("d"), mi("i")),
+                sub(mi(s.deg), mi("i")),
                 mo(")"),
             ]),
         ),
         Which::P => (
-            "Normalized adjacency",
-            row(vec![mi("P"), mo("="), d_half(), mi("A"), d_half()]),
+            if tilde {
+                "Renormalised adjacency"
+            } else {
+                "Normalized adjacency"
+            },
+            row(vec![
+                mi(s.p),
+                mo("="),
+                d_half_of(s.d),
+                mi(s.a),
+                d_half_of(s.d),
+            ]),
         ),
         Which::L => (
             "Normalized Laplacian",
@@ -48,13 +95,16 @@ fn ij(x: &str, i: &str, j: &str) -> M {
 }
 
 /// The formula of entry (i, j) of `which`, with the numbers of `t` (None if out of range).
+/// For [`Which::At`], [`Which::D`] and [`Which::P`] with `tilde`, `t` is the trace of Ã.
 pub fn entry(
     which: Which,
     i: usize,
     j: usize,
     t: &GraphMatricesTrace,
     labels: &[String],
+    tilde: bool,
 ) -> Option<M> {
+    let s = sym(tilde && which != Which::A && which != Which::L);
     let (li, lj) = (labels.get(i)?.as_str(), labels.get(j)?.as_str());
     let (di, dj) = (*t.degrees.get(i)?, *t.degrees.get(j)?);
     let a = *t.a.get((i, j))?;
@@ -70,35 +120,51 @@ pub fn entry(
             };
             row(vec![ij("A", li, lj), mo("="), n(a), mtext(why)])
         }
+        Which::At => {
+            let delta = if i == j { "1" } else { "0" };
+            row(vec![
+                ij("Ã", li, lj),
+                mo("="),
+                ij("A", li, lj),
+                mo("+"),
+                sub(mi("δ"), row(vec![mn(li), mo(","), mn(lj)])),
+                mo("="),
+                n(a - f64::from(u8::from(i == j))),
+                mo("+"),
+                mn(delta),
+                mo("="),
+                n(a),
+            ])
+        }
         Which::D if i == j => row(vec![
-            ij("D", li, lj),
+            ij(s.d, li, lj),
             mo("="),
-            sub(mi("d"), mn(li)),
+            sub(mi(s.deg), mn(li)),
             mo("="),
             under(mo("∑"), mi("j")),
-            sub(mi("A"), row(vec![mn(li), mo(","), mi("j")])),
+            sub(mi(s.a), row(vec![mn(li), mo(","), mi("j")])),
             mo("="),
             n(*t.d.get((i, j))?),
         ]),
         Which::D => row(vec![
-            ij("D", li, lj),
+            ij(s.d, li, lj),
             mo("="),
             n(*t.d.get((i, j))?),
             mtext("  (D is diagonal)"),
         ]),
         Which::P | Which::L => {
             let symbolic = frac(
-                ij("A", li, lj),
+                ij(s.a, li, lj),
                 row(vec![
-                    sqrt(sub(mi("d"), mn(li))),
+                    sqrt(sub(mi(s.deg), mn(li))),
                     mo("·"),
-                    sqrt(sub(mi("d"), mn(lj))),
+                    sqrt(sub(mi(s.deg), mn(lj))),
                 ]),
             );
             let numeric = frac(n(a), row(vec![sqrt(n(di)), mo("·"), sqrt(n(dj))]));
             if which == Which::P {
                 row(vec![
-                    ij("P", li, lj),
+                    ij(s.p, li, lj),
                     mo("="),
                     symbolic,
                     mo("="),
@@ -133,10 +199,16 @@ mod tests {
     fn entry_formulas_carry_the_deck_numbers() {
         let t = graph_matrices(&seed_001_graph()).unwrap();
         let labels: Vec<String> = (1..=6).map(|k| k.to_string()).collect();
-        let p = entry(Which::P, 0, 1, &t, &labels).unwrap().text();
+        let p = entry(Which::P, 0, 1, &t, &labels, false).unwrap().text();
         assert_eq!(p, "P_1,2=(A_1,2)/(√(d_1)·√(d_2))=(1)/(√(3)·√(2))=0.408");
-        let l = entry(Which::L, 2, 2, &t, &labels).unwrap().text();
+        let l = entry(Which::L, 2, 2, &t, &labels, false).unwrap().text();
         assert!(l.starts_with("L_3,3=1−") && l.ends_with("=1"), "{l}");
-        assert!(entry(Which::A, 9, 0, &t, &labels).is_none());
+        assert!(entry(Which::A, 9, 0, &t, &labels, false).is_none());
+        // The renormalised entry: Ã = A + I, d̃ = d + 1.
+        let tt = graph_matrices(&crate::engine::gcn::with_self_loops(&seed_001_graph())).unwrap();
+        let pt = entry(Which::P, 0, 1, &tt, &labels, true).unwrap().text();
+        assert_eq!(pt, "P̃_1,2=(Ã_1,2)/(√(d̃_1)·√(d̃_2))=(1)/(√(4)·√(3))=0.289");
+        let at = entry(Which::At, 2, 2, &tt, &labels, true).unwrap().text();
+        assert_eq!(at, "Ã_3,3=A_3,3+δ_3,3=0+1=1");
     }
 }

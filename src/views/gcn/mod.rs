@@ -1,48 +1,244 @@
-//! The GCN view: the deck's 6-node graph (seed 001) and its matrices A, D,
-//! P = D^-½AD^-½ and L = I − D^-½AD^-½, with a live formula for the entry under the pointer.
+//! The GCN view (seeds 000–004): a graph the student edits — by pointer, touch or keyboard,
+//! with undo — and everything the slides compute from it, live: A, D, A + I, the normalized
+//! adjacency P (or Kipf's renormalised P̃ with the self-loop switch) and the Laplacian
+//! L = I − D^-½AD^-½, with the formula of the entry under the pointer; then L's spectrum, its
+//! eigenvectors on the nodes, and a node signal's graph Fourier transform and low-pass filter.
 
 mod formula;
+mod matrices;
+mod spectrum;
+pub mod state;
 
-use crate::engine::gcn::{graph_matrices, GraphMatricesTrace};
-use crate::graph::presets;
-use crate::widgets::formula::Formula;
-use crate::widgets::graph_canvas::CanvasNode;
-use crate::widgets::{GraphCanvas, Heatmap};
+use crate::graph::edit::{Edit, History, MAX_NODES};
+use crate::graph::layout::ForceLayout;
+use crate::graph::presets::{self, PRESETS};
+use crate::hooks::use_url_state;
+use crate::route::Route;
+use crate::views::train_loop::use_frame_loop;
+use crate::widgets::controls::Select;
+use crate::widgets::graph_canvas::{CanvasNode, Selection};
+use crate::widgets::GraphCanvas;
 use leptos::prelude::*;
+use state::{run, sanitized, Colouring, GcnState};
 
 /// Which matrix an entry formula refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
     /// Adjacency A.
     A,
-    /// Degree matrix D.
+    /// A + I.
+    At,
+    /// Degree matrix D (D̃ with self-loops).
     D,
-    /// Normalized adjacency P.
+    /// Normalized adjacency P (P̃ with self-loops).
     P,
     /// Normalized Laplacian L.
     L,
 }
 
+/// Presets whose stored positions are a plain circle: laid out by force when loaded.
+const LAID_OUT: [&str; 3] = ["karate", "er", "sbm"];
+
 /// The GCN page.
 #[component]
 pub fn GcnView() -> impl IntoView {
-    let graph = RwSignal::new(presets::seed_001_six_nodes());
-    let trace = Memo::new(move |_| graph.with(|g| graph_matrices(&g.adjacency())));
-    let labels = Memo::new(move |_| graph.with(|g| g.labels()));
-    let selected = RwSignal::new(None::<usize>);
+    let (state, link_error) = use_url_state::<GcnState>(Route::Gcn);
+    let (clean, mut load_notes) = state.with_untracked(sanitized);
+    state.set(clean);
+    load_notes.extend(link_error);
+    let history = StoredValue::new(History::new(state.with_untracked(|s| s.graph.clone())));
+    let undo_redo = RwSignal::new((false, false));
+    let edit_note = RwSignal::new(None::<Result<String, String>>);
+    let structure = Memo::new(move |_| state.with(GcnState::structure));
+    let crate::views::EngineRun {
+        run,
+        ms: engine_ms,
+        latest,
+        ..
+    } = crate::views::use_engine_run(structure, run);
+    let selection = RwSignal::new(Selection::None);
+    let hover = RwSignal::new(None::<usize>);
+    let painting = RwSignal::new(false);
     // The entry whose formula is written out; P₁₂ to begin with, as on the slide.
     let entry = RwSignal::new((Which::P, 0usize, 1usize));
+    let labels = Memo::new(move |_| {
+        state.with(|s| {
+            s.graph
+                .nodes
+                .iter()
+                .map(|n| n.label.clone())
+                .collect::<Vec<_>>()
+        })
+    });
 
+    // The force layout: runs in frames until it settles, then becomes one undoable step.
+    let layout = StoredValue::new_local(None::<ForceLayout>);
+    let laying_out = RwSignal::new(false);
+    let finish_layout = move || {
+        if layout.with_value(Option::is_some) {
+            layout.set_value(None);
+            laying_out.set(false);
+            let g = state.with_untracked(|s| s.graph.clone());
+            history.update_value(|h| h.replace(g));
+            sync_undo(history, undo_redo);
+        }
+    };
+    use_frame_loop(laying_out, move || {
+        let t0 = crate::hooks::now_ms();
+        let mut done = true;
+        layout.update_value(|l| {
+            if let Some(l) = l {
+                while !l.is_finished() && crate::hooks::now_ms() - t0 < 8.0 {
+                    l.tick();
+                    if cfg!(not(target_arch = "wasm32")) {
+                        break;
+                    }
+                }
+                done = l.is_finished();
+                let pos = l.positions();
+                state.update(|s| {
+                    for (n, (x, y)) in s.graph.nodes.iter_mut().zip(pos) {
+                        (n.x, n.y) = (x, y);
+                    }
+                });
+            }
+        });
+        if done {
+            finish_layout();
+        }
+    });
+    let start_layout = move || {
+        let (pos, edges) = state.with_untracked(|s| {
+            (
+                s.graph.nodes.iter().map(|n| (n.x, n.y)).collect::<Vec<_>>(),
+                s.graph.edges.clone(),
+            )
+        });
+        layout.set_value(Some(ForceLayout::new(pos, &edges)));
+        laying_out.set(true);
+    };
+
+    let set_graph_from_history = move || {
+        let g = history.with_value(|h| h.current().clone());
+        state.update(|s| {
+            s.graph = g;
+            s.signal.truncate(s.graph.nodes.len());
+        });
+        sync_undo(history, undo_redo);
+    };
+    let apply = Callback::new(move |e: Edit| {
+        finish_layout();
+        match history.try_update_value(|h| h.apply(&e)) {
+            Some(Ok(note)) => {
+                edit_note.set(note.map(Ok));
+                if let Edit::RemoveNode(i) = e {
+                    selection.set(Selection::None);
+                    hover.set(None);
+                    state.update(|s| {
+                        if i < s.signal.len() {
+                            s.signal.remove(i);
+                        }
+                    });
+                }
+                if let (Edit::RemoveEdge(a, b), Selection::Edge(x, y)) =
+                    (&e, selection.get_untracked())
+                {
+                    if (*a.min(b), *a.max(b)) == (x, y) {
+                        selection.set(Selection::None);
+                    }
+                }
+                state.update(|s| s.preset.clear());
+                set_graph_from_history();
+            }
+            Some(Err(msg)) => edit_note.set(Some(Err(msg))),
+            None => {}
+        }
+    });
+    let undo = move || {
+        finish_layout();
+        if history.try_update_value(History::undo).unwrap_or(false) {
+            selection.set(Selection::None);
+            edit_note.set(None);
+            set_graph_from_history();
+        }
+    };
+    let redo = move || {
+        finish_layout();
+        if history.try_update_value(History::redo).unwrap_or(false) {
+            selection.set(Selection::None);
+            edit_note.set(None);
+            set_graph_from_history();
+        }
+    };
+    let delete_selected = move || match selection.get_untracked() {
+        Selection::Node(i) => apply.run(Edit::RemoveNode(i)),
+        Selection::Edge(a, b) => apply.run(Edit::RemoveEdge(a, b)),
+        Selection::None => edit_note.set(Some(Err(
+            "select a node or an edge first (click it), then delete".into(),
+        ))),
+    };
+    let load_preset = move |key: String| {
+        let seed = state.with_untracked(|s| s.seed);
+        let Some(g) = presets::preset(&key, seed) else {
+            return;
+        };
+        finish_layout();
+        history.update_value(|h| h.replace(g));
+        selection.set(Selection::None);
+        hover.set(None);
+        edit_note.set(None);
+        state.update(|s| {
+            s.preset = key.clone();
+            s.eig = 1;
+            s.signal = vec![1.0];
+        });
+        set_graph_from_history();
+        if LAID_OUT.contains(&key.as_str()) {
+            start_layout();
+        }
+    };
+    // Keys anywhere in the view (a focused node's own keys come first and stop here).
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let in_field = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if in_field {
+            return;
+        }
+        let key = ev.key();
+        let ctrl = ev.ctrl_key() || ev.meta_key();
+        match key.as_str() {
+            "z" | "Z" if ctrl && ev.shift_key() => redo(),
+            "z" | "Z" if ctrl => undo(),
+            "y" | "Y" if ctrl => redo(),
+            "Delete" | "Backspace" if selection.get_untracked() != Selection::None => {
+                delete_selected()
+            }
+            "Escape" => selection.set(Selection::None),
+            _ => return,
+        }
+        ev.prevent_default();
+    };
+
+    let degrees = Memo::new(move |_| {
+        run.with(|r| {
+            r.as_ref()
+                .map(|r| r.plain.degrees.iter().copied().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
     let nodes = Signal::derive(move || {
-        let degrees = trace.with(|t| t.as_ref().map(|t| t.degrees.clone()).ok());
-        graph.with(|g| {
-            g.nodes()
-                .into_iter()
+        let degrees = degrees.get();
+        state.with(|s| {
+            s.graph
+                .nodes
+                .iter()
                 .enumerate()
                 .map(|(i, n)| CanvasNode {
                     label: n.label.clone(),
-                    pos_in_graph: n.pos_in_graph,
-                    description: match degrees.as_ref().and_then(|d| d.get(i)) {
+                    pos_in_graph: (n.x, n.y),
+                    description: match degrees.get(i) {
                         Some(d) => format!("node {}, degree {d}", n.label),
                         None => format!("node {}", n.label),
                     },
@@ -50,97 +246,147 @@ pub fn GcnView() -> impl IntoView {
                 .collect()
         })
     });
-    let edges = Signal::derive(move || graph.with(|g| g.edges_compact()));
-    let on_select = Callback::new(move |i: usize| {
-        selected.update(|s| *s = if *s == Some(i) { None } else { Some(i) });
+    let edges = Signal::derive(move || state.with(|s| s.graph.edges.clone()));
+    let colours = Signal::derive(move || spectrum::node_colours(state, run));
+    let paint = Callback::new(move |i: usize| {
+        state.update(|s| {
+            let n = s.graph.nodes.len();
+            if s.signal.len() < n {
+                s.signal.resize(n, 0.0);
+            }
+            if let Some(v) = s.signal.get_mut(i) {
+                // 0 → 1 → −1 → 0: a student draws signs as well as a bump.
+                *v = if *v == 0.0 {
+                    1.0
+                } else if *v > 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                };
+            }
+            s.colour = Colouring::Signal;
+        })
     });
 
-    let matrix = move |pick: fn(&GraphMatricesTrace) -> &crate::engine::Mat| {
-        Signal::derive(move || {
-            trace.with(|t| match t {
-                Ok(t) => pick(t).clone(),
-                Err(_) => crate::engine::Mat::zeros(0, 0),
-            })
+    let notes = move || {
+        let labels = labels.get();
+        run.with(|r| match r {
+            Ok(r) => state::notes(r, &labels),
+            Err(e) => vec![e.clone()],
         })
     };
-    let hover = move |w: Which| Callback::new(move |(i, j): (usize, usize)| entry.set((w, i, j)));
-    let focus_of = move |w: Which| {
-        Signal::derive(move || {
-            let (ew, i, j) = entry.get();
-            (ew == w).then_some((i, j))
-        })
-    };
-    let heatmap = move |w: Which,
-                        name: &'static str,
-                        pick: fn(&GraphMatricesTrace) -> &crate::engine::Mat| {
-        view! {
-            <Heatmap name=name values=matrix(pick) row_labels=labels col_labels=labels
-                highlight=selected focus=focus_of(w) on_hover=hover(w)>
-                <span class="caption-title">{formula::caption(w).0}</span>
-                " "
-                <Formula expr=formula::caption(w).1 class="caption-math"/>
-            </Heatmap>
+    let selection_text = move || match selection.get() {
+        Selection::Node(i) => {
+            let label = labels.with(|l| l.get(i).cloned().unwrap_or_default());
+            let d = degrees.with(|d| d.get(i).copied()).unwrap_or(0.0);
+            format!("Node {label} selected (degree {d}): Delete removes it; focus another node and press C to connect them.")
         }
+        Selection::Edge(a, b) => {
+            let l = |k: usize| labels.with(|l| l.get(k).cloned().unwrap_or_default());
+            format!("Edge {}–{} selected: Delete removes it.", l(a), l(b))
+        }
+        Selection::None => String::new(),
     };
-
-    let error = move || {
-        trace.with(|t| {
-            t.as_ref()
-                .err()
-                .map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
-        })
+    let preset_options: Vec<(&'static str, &'static str)> =
+        std::iter::once(("", "(your own graph)"))
+            .chain(PRESETS)
+            .collect();
+    let toolbar = view! {
+        <div class="graph-toolbar" role="toolbar" aria-label="graph editing">
+            <Select label="Preset" name="preset" options=preset_options
+                value=Signal::derive(move || state.with(|s| s.preset.clone()))
+                on_change=Callback::new(load_preset)/>
+            <label class="control seed" data-control="seed">
+                <span class="control-label">"Seed (random graphs)"</span>
+                <input type="number" min="0" prop:value=move || state.with(|s| s.seed).to_string()
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<u64>() {
+                            state.update(|s| s.seed = v);
+                            let key = state.with_untracked(|s| s.preset.clone());
+                            if key == "er" || key == "sbm" { load_preset(key) }
+                        }
+                    }/>
+            </label>
+            <div class="tool-buttons">
+                <button class="tool undo" prop:disabled=move || !undo_redo.get().0 on:click=move |_| undo()
+                    aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">"↶ Undo"</button>
+                <button class="tool redo" prop:disabled=move || !undo_redo.get().1 on:click=move |_| redo()
+                    aria-keyshortcuts="Control+Y" title="Redo (Ctrl+Y)">"↷ Redo"</button>
+                <button class="tool add-node" title="Add a node (or click empty space in the drawing)"
+                    on:click=move |_| {
+                        let n = state.with_untracked(|s| s.graph.nodes.len());
+                        // Spread keyboard-added nodes over a small spiral around the centre.
+                        let a = n as f64 * 2.4;
+                        let rr = 0.08 + 0.02 * (n % 10) as f64;
+                        apply.run(Edit::AddNode(0.5 + rr * a.cos(), 0.5 + rr * a.sin()));
+                    }>"+ Node"</button>
+                <button class="tool self-loop" prop:disabled=move || selection.get().node().is_none()
+                    title="Add or remove a self-loop on the selected node (key L)"
+                    on:click=move |_| if let Some(i) = selection.get_untracked().node() {
+                        let has = state.with_untracked(|s| s.graph.edges.contains(&(i, i)));
+                        apply.run(if has { Edit::RemoveEdge(i, i) } else { Edit::AddEdge(i, i) });
+                    }>"⟲ Self-loop"</button>
+                <button class="tool delete" prop:disabled=move || selection.get() == Selection::None
+                    title="Delete the selected node or edge (Delete key)"
+                    on:click=move |_| delete_selected()>"🗑 Delete"</button>
+                <button class="tool tidy" on:click=move |_| start_layout()
+                    prop:disabled=move || laying_out.get()
+                    title="Force layout: nodes repel, edges pull, until it settles">
+                    {move || if laying_out.get() { "Laying out…" } else { "✥ Tidy layout" }}
+                </button>
+                <label class="control check paint-toggle" data-control="paint">
+                    <input type="checkbox" prop:checked=move || painting.get()
+                        on:change=move |ev| painting.set(event_target_checked(&ev))/>
+                    <span>"Draw a signal (click nodes: 0 → 1 → −1)"</span>
+                </label>
+            </div>
+        </div>
     };
 
     view! {
-        <section class="view gcn-view">
+        <section class="view gcn-view" on:keydown=on_key
+            data-engine-ms=move || { latest.track(); format!("{:.2}", engine_ms.get_value()) }>
             <header class="view-header">
                 <h1>"Graph convolutional networks"</h1>
                 <p class="lede">
-                    "The 6-node graph from the GCN slides (seed 001, after Kipf & Welling) and the
-                    matrices a GCN layer is built from. Click a node to light up its row and
-                    column in every matrix; point at any entry to see how it is computed."
+                    "Draw a graph — or start from the decks' examples — and watch the matrices of a GCN
+                    layer and the Laplacian's spectrum follow every edit. Click empty space to add a node,
+                    drag one node onto another to connect them, drag a node elsewhere to move it; click a
+                    node or edge to select it. Ctrl+Z undoes."
                 </p>
             </header>
-            {error}
+            {load_notes.into_iter().map(|e| view! { <p class="error" role="alert">{e}</p> }).collect_view()}
+            {toolbar}
             <div class="gcn-top">
                 <figure class="panel graph-panel">
-                    <GraphCanvas nodes=nodes edges=edges selected=selected on_select=on_select/>
+                    <GraphCanvas nodes=nodes edges=edges selection=selection hover=hover
+                        colours=colours on_edit=apply painting=painting on_paint=paint/>
                     <figcaption>
-                        {move || match selected.get() {
-                            Some(i) => {
-                                let label = labels.with(|l| l.get(i).cloned().unwrap_or_default());
-                                let degree = trace.with(|t| {
-                                    t.as_ref().ok().and_then(|t| t.degrees.get(i).copied())
-                                });
-                                format!(
-                                    "Node {label} selected: degree {}. Click it again to clear.",
-                                    degree.map_or("?".into(), |d| crate::widgets::format::fmt_num(d, 3))
-                                )
-                            }
-                            None => "Click a node (or Tab to it and press Enter) to highlight it.".to_string(),
-                        }}
+                        <span class="graph-size">{move || {
+                            let (n, m) = state.with(|s| (s.graph.nodes.len(), s.graph.edges.len()));
+                            format!("{n} node{}, {m} edge{} (at most {MAX_NODES} nodes). ", if n == 1 { "" } else { "s" }, if m == 1 { "" } else { "s" })
+                        }}</span>
+                        <span class="selection-text">{selection_text}</span>
                     </figcaption>
+                    <div class="edit-status" aria-live="polite">
+                        {move || edit_note.get().map(|n| match n {
+                            Ok(note) => view! { <p class="note edit-note" role="status">{note}</p> }.into_any(),
+                            Err(e) => view! { <p class="error edit-error" role="alert">{format!("Not changed: {e}.")}</p> }.into_any(),
+                        })}
+                        {move || notes().into_iter().map(|n| view! { <p class="note graph-note">{n}</p> }).collect_view()}
+                    </div>
                 </figure>
-                <div class="panel formula-panel" aria-live="polite">
-                    <h2>"The entry under the pointer"</h2>
-                    {move || {
-                        let (w, i, j) = entry.get();
-                        let m = trace.with(|t| t.as_ref().ok().and_then(|t| labels.with(|l| formula::entry(w, i, j, t, l))));
-                        m.map(|m| view! { <Formula expr=m block=true class="entry-formula" key=format!("{w:?}{i},{j}")/> })
-                    }}
-                    <p class="note">
-                        "Isolated nodes (degree 0) would make d"<sup>"−½"</sup>
-                        " undefined; nnviz sets that factor to 0, so their rows of P are 0 and
-                        their diagonal entry of L is 0 (Chung's convention) — never NaN."
-                    </p>
-                </div>
+                <matrices::EntryPanel state=state run=run labels=labels entry=entry/>
             </div>
-            <div class="matrix-grid">
-                {heatmap(Which::A, "A", |t| &t.a)}
-                {heatmap(Which::D, "D", |t| &t.d)}
-                {heatmap(Which::P, "P", |t| &t.p)}
-                {heatmap(Which::L, "L", |t| &t.l)}
-            </div>
+            <matrices::MatricesPanel state=state run=run labels=labels hover=hover selection=selection entry=entry/>
+            <spectrum::SpectrumPanel state=state run=run labels=labels hover=hover/>
         </section>
+    }
+}
+
+fn sync_undo(history: StoredValue<History>, undo_redo: RwSignal<(bool, bool)>) {
+    let flags = history.with_value(|h| (h.can_undo(), h.can_redo()));
+    if undo_redo.get_untracked() != flags {
+        undo_redo.set(flags);
     }
 }

@@ -52,6 +52,7 @@ pub fn GradientPanel(
             series,
             marker_x: Some(step.get() as f64),
             x_range: Some((0.0, run.with(|r| r.as_ref().map_or(1, |r| r.len())) as f64)),
+            ..Default::default()
         }
     });
     let stats = move || {

@@ -185,6 +185,7 @@ pub fn TrainingPanel(
             series,
             marker_x: None,
             x_range: None,
+            ..Default::default()
         }
     });
     let grad_spec = Signal::derive(move || ChartSpec {
@@ -209,6 +210,7 @@ pub fn TrainingPanel(
         }],
         marker_x: None,
         x_range: None,
+        ..Default::default()
     });
     let curve_spec = Signal::derive(move || {
         let (target, pred) = shown
@@ -238,6 +240,7 @@ pub fn TrainingPanel(
             ],
             marker_x: None,
             x_range: None,
+            ..Default::default()
         }
     });
 

@@ -1,0 +1,293 @@
+//! The spectrum panel (seed 001): the eigenvalues of L on [0, 2], the eigenvector of the one
+//! picked coloured onto the nodes, the count of zero eigenvalues against the count of connected
+//! components, and a node signal's graph Fourier transform x̂ = Uᵀx with a low-pass cut-off —
+//! next to the transform after one propagation P·x, which scales frequency λ by 1 − λ.
+
+use super::state::{signal_preset, signal_report, Colouring, GcnRun, GcnState, SIGNALS};
+use crate::views::Shared;
+use crate::widgets::chart::{ChartKind, ChartSpec, LineChart, Series};
+use crate::widgets::colour::Rgb;
+use crate::widgets::controls::{Select, Slider};
+use crate::widgets::format::fmt_num;
+use leptos::prelude::*;
+
+type Run = Memo<Result<Shared<GcnRun>, String>>;
+
+const BLUE: Rgb = Rgb(0x21, 0x66, 0xac);
+const RED: Rgb = Rgb(0xb2, 0x18, 0x2b);
+
+/// The values the nodes are coloured by, as chosen in the state (None: plain nodes).
+pub fn node_colours(state: RwSignal<GcnState>, run: Run) -> Option<Vec<f64>> {
+    let (colour, eig, x, cutoff) = state.with(|s| (s.colour, s.eig, s.signal_vec(), s.cutoff));
+    run.with(|r| {
+        let r = r.as_ref().ok()?;
+        let sp = r.spectrum.as_ref().ok()?;
+        match colour {
+            Colouring::None => None,
+            Colouring::Eigenvector => {
+                (eig < sp.values.len()).then(|| sp.vectors.column(eig).iter().copied().collect())
+            }
+            Colouring::Signal => Some(x.iter().copied().collect()),
+            Colouring::Filtered => {
+                signal_report(r, &x, cutoff).map(|rep| rep.filtered.iter().copied().collect())
+            }
+        }
+    })
+}
+
+/// The spectrum and graph-Fourier panel.
+#[component]
+pub fn SpectrumPanel(
+    state: RwSignal<GcnState>,
+    run: Run,
+    labels: Memo<Vec<String>>,
+    hover: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let values = Memo::new(move |_| {
+        run.with(|r| match r.as_ref().map(|r| &r.spectrum) {
+            Ok(Ok(sp)) => Ok(sp.values.iter().copied().collect::<Vec<_>>()),
+            Ok(Err(e)) => Err(e.clone()),
+            Err(e) => Err(e.clone()),
+        })
+    });
+    let n = Memo::new(move |_| values.with(|v| v.as_ref().map_or(0, Vec::len)));
+    let eig = Memo::new(move |_| state.with(|s| s.eig).min(n.get().saturating_sub(1)));
+    let pick = Callback::new(move |k: usize| {
+        state.update(|s| {
+            s.eig = k;
+            s.colour = Colouring::Eigenvector;
+        })
+    });
+    let eig_chart = Signal::derive(move || ChartSpec {
+        x_label: "k".into(),
+        y_label: "eigenvalue λₖ of L".into(),
+        series: vec![Series {
+            label: "λₖ".into(),
+            points: values.with(|v| {
+                v.as_ref()
+                    .map(|v| {
+                        v.iter()
+                            .enumerate()
+                            .map(|(k, l)| ((k + 1) as f64, *l))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }),
+            colour: BLUE,
+        }],
+        marker_x: (n.get() > 0).then(|| (eig.get() + 1) as f64),
+        x_range: Some((0.5, n.get().max(1) as f64 + 0.5)),
+        y_range: Some((0.0, 2.0)),
+        kind: ChartKind::Points,
+        ..Default::default()
+    });
+    let counts = move || {
+        run.with(|r| {
+            r.as_ref().ok().map(|r| {
+                let zeros = r.spectrum.as_ref().map_or(0, |s| s.zero_count());
+                (zeros, r.n_components)
+            })
+        })
+    };
+    let count_text = move || {
+        counts().map(|(z, c)| {
+            let s = |k: usize| if k == 1 { "" } else { "s" };
+            let verdict = if z == c { "equal, as they must be" } else { "they differ: a numerical problem" };
+            view! {
+                <p class="zero-count" data-zeros=z data-components=c>
+                    <strong>{format!("{z} zero eigenvalue{}", s(z))}</strong>
+                    {format!(" and {c} connected component{} — {verdict}: each piece of the graph has its own constant eigenvector (the multiplicity of λ = 0 counts the pieces).", s(c))}
+                </p>
+            }
+        })
+    };
+    let eig_text = move || {
+        let k = eig.get();
+        values.with(|v| match v {
+            Ok(v) if !v.is_empty() => {
+                let l = v.get(k).copied().unwrap_or(0.0);
+                let kind = if l < 1e-9 {
+                    "constant on each component (the lowest frequency)"
+                } else if k == 1 {
+                    "the Fiedler vector: the smoothest non-constant signal, its sign splits the graph in two"
+                } else if l > 1.5 {
+                    "a high frequency: neighbours mostly have opposite signs"
+                } else {
+                    "a middle frequency"
+                };
+                format!("u{} with λ{} = {}: {kind}.", sub_digits(k + 1), sub_digits(k + 1), fmt_num(l, 4))
+            }
+            Ok(_) => "The graph is empty: no eigenvalues.".to_string(),
+            Err(e) => format!("No spectrum: {e}"),
+        })
+    };
+
+    // The signal and its transform.
+    let report = Memo::new(move |_| {
+        let (x, cutoff) = state.with(|s| (s.signal_vec(), s.cutoff));
+        run.with(|r| r.as_ref().ok().and_then(|r| signal_report(r, &x, cutoff)))
+    });
+    let gft_chart = Signal::derive(move || {
+        let lambdas = values.with(|v| v.clone().unwrap_or_default());
+        let series = report.with(|rep| match rep {
+            Some(rep) => vec![
+                Series {
+                    label: "x̂ = Uᵀx".into(),
+                    points: lambdas
+                        .iter()
+                        .zip(rep.x_hat.iter())
+                        .map(|(l, v)| (*l, *v))
+                        .collect(),
+                    colour: BLUE,
+                },
+                Series {
+                    label: "after one propagation: (Px)^ = (1 − λ)·x̂".into(),
+                    points: lambdas
+                        .iter()
+                        .zip(rep.propagated_hat.iter())
+                        .map(|(l, v)| (*l, *v))
+                        .collect(),
+                    colour: RED,
+                },
+            ],
+            None => vec![],
+        });
+        ChartSpec {
+            x_label: "frequency λ".into(),
+            y_label: "x̂(λ)".into(),
+            series,
+            marker_x: Some(state.with(|s| s.cutoff)),
+            x_range: Some((0.0, 2.0)),
+            kind: ChartKind::Bars,
+            ..Default::default()
+        }
+    });
+    let signal_key = RwSignal::new(String::new());
+    let set_signal = Callback::new(move |key: String| {
+        signal_key.set(key.clone());
+        let node = hover.get_untracked().unwrap_or(0);
+        let v = run.with_untracked(|r| r.as_ref().ok().and_then(|r| signal_preset(&key, r, node)));
+        if let Some(v) = v {
+            state.update(|s| {
+                s.signal = v;
+                s.colour = Colouring::Signal;
+            });
+        }
+    });
+    let signal_text = move || {
+        let x = state.with(|s| s.signal_vec());
+        if x.is_empty() {
+            return String::new();
+        }
+        if x.len() > 16 {
+            return format!("x has {} entries (colours on the nodes).", x.len());
+        }
+        labels.with(|l| {
+            let parts: Vec<String> = x
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    format!(
+                        "{}: {}",
+                        l.get(i).map_or("?", String::as_str),
+                        fmt_num(*v, 3)
+                    )
+                })
+                .collect();
+            format!("x = ({})", parts.join(", "))
+        })
+    };
+    let kept_text = move || {
+        report.with(|r| {
+            r.as_ref().map(|r| {
+                format!(
+                    "The low-pass filter keeps {} % of the signal's energy ‖x‖².",
+                    fmt_num(100.0 * r.kept, 3)
+                )
+            })
+        })
+    };
+    let colour_value = Signal::derive(move || {
+        match state.with(|s| s.colour) {
+            Colouring::None => "none",
+            Colouring::Eigenvector => "eigenvector",
+            Colouring::Signal => "signal",
+            Colouring::Filtered => "filtered",
+        }
+        .to_string()
+    });
+    view! {
+        <div class="panel spectrum-panel" id="gcn-spectrum">
+            <h2>"The spectrum of L = I − D"<sup>"−½"</sup>"AD"<sup>"−½"</sup></h2>
+            <p class="lede">
+                "L = UΛUᵀ: its eigenvalues lie in [0, 2] and its eigenvectors are the graph's
+                frequencies — small λ varies slowly along edges, large λ flips sign across them.
+                Click an eigenvalue (or use the slider) to colour the nodes by its eigenvector."
+            </p>
+            {count_text}
+            <div class="spectrum-row">
+                <LineChart spec=eig_chart name="eigenvalues" label="eigenvalues of L against their index"
+                    width=520 height=240 on_pick=Callback::new(move |x: f64| {
+                        let k = (x.round() as i64 - 1).clamp(0, n.get_untracked().saturating_sub(1) as i64);
+                        pick.run(k as usize);
+                    })/>
+                <div class="spectrum-controls">
+                    <Slider label="Eigenvector k" name="eig" min=1.0
+                        max=Signal::derive(move || n.get().max(1) as f64)
+                        step=1.0 value=Signal::derive(move || (eig.get() + 1) as f64)
+                        on_input=Callback::new(move |v: f64| pick.run((v as usize).saturating_sub(1)))/>
+                    <p class="eig-text" aria-live="polite">{eig_text}</p>
+                    <Select label="Colour the nodes by" name="colour"
+                        options=vec![("none", "nothing"), ("eigenvector", "the eigenvector uₖ"), ("signal", "the signal x"), ("filtered", "the low-pass filtered x")]
+                        value=colour_value
+                        on_change=Callback::new(move |v: String| {
+                            let c = match v.as_str() {
+                                "eigenvector" => Colouring::Eigenvector,
+                                "signal" => Colouring::Signal,
+                                "filtered" => Colouring::Filtered,
+                                _ => Colouring::None,
+                            };
+                            state.update(|s| s.colour = c);
+                        })/>
+                </div>
+            </div>
+            <h3>"Graph Fourier transform of a node signal"</h3>
+            <p class="note">
+                "x̂ = Uᵀx says how much of each frequency the signal x contains; x = Ux̂ puts it back.
+                Draw x by ticking “Draw a signal” above and clicking nodes, or pick one:"
+            </p>
+            <div class="spectrum-row">
+                <div class="spectrum-controls">
+                    <Select label="Signal" name="signal"
+                        options=std::iter::once(("", "(drawn by hand)")).chain(SIGNALS).collect()
+                        value=Signal::derive(move || signal_key.get())
+                        on_change=set_signal/>
+                    <p class="signal-text">{signal_text}</p>
+                    <Slider label="Low-pass cut-off on λ" name="cutoff" min=0.0 max=2.0 step=0.05
+                        value=Signal::derive(move || state.with(|s| s.cutoff))
+                        on_input=Callback::new(move |v: f64| state.update(|s| {
+                            s.cutoff = v;
+                            s.colour = Colouring::Filtered;
+                        }))/>
+                    <p class="kept-text">{kept_text}</p>
+                </div>
+                <LineChart spec=gft_chart name="gft" label="graph Fourier transform of the signal, before and after one propagation"
+                    width=560 height=260/>
+            </div>
+            <p class="note">
+                "One propagation P·x multiplies each frequency by 1 − λ: low frequencies (λ near 0) pass
+                almost unchanged, middle ones are damped — a GCN layer is a low-pass filter. Near λ = 2
+                the factor approaches −1 (the sign flips), which is why Kipf & Welling add self-loops:
+                with Ã = A + I the eigenvalues shrink and the response stays within (−1, 1]."
+            </p>
+        </div>
+    }
+}
+
+/// `k` in subscript digits (u₁₂).
+fn sub_digits(k: usize) -> String {
+    k.to_string()
+        .chars()
+        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+        .collect()
+}
