@@ -99,15 +99,16 @@ impl ChartSpec {
                 (y0, y1) = (y0.min(0.0), y1.max(0.0));
             }
             let pad = ((y1 - y0) * 0.08).max(1e-9);
-            (y0, y1) = (y0 - pad, y1 + pad);
+            // Room at the top for the legend of bars (lines' legends may cover a little).
+            let legend = if self.kind == ChartKind::Bars && self.series.len() > 1 {
+                (y1 - y0) * 0.3
+            } else {
+                0.0
+            };
+            (y0, y1) = (y0 - pad, y1 + pad + legend);
         }
         if let Some(r) = self.y_range {
             (y0, y1) = r;
-        }
-        if self.kind == ChartKind::Bars && x1 > x0 {
-            // Room for the first and last bar.
-            let pad = (x1 - x0) * 0.03;
-            (x0, x1) = (x0 - pad, x1 + pad);
         }
         ((x0, x1), (y0, y1))
     }

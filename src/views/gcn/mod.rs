@@ -14,7 +14,7 @@ use crate::graph::layout::ForceLayout;
 use crate::graph::presets::{self, PRESETS};
 use crate::hooks::use_url_state;
 use crate::route::Route;
-use crate::views::train_loop::use_frame_loop;
+use crate::views::train_loop::{use_frame_loop, FRAME_BUDGET_MS};
 use crate::widgets::controls::Select;
 use crate::widgets::graph_canvas::{CanvasNode, Selection};
 use crate::widgets::GraphCanvas;
@@ -35,6 +35,9 @@ pub enum Which {
     /// Normalized Laplacian L.
     L,
 }
+
+/// Force-layout steps per animation frame at most (about a second to settle).
+const LAYOUT_STEPS_PER_FRAME: usize = 3;
 
 /// Presets whose stored positions are a plain circle: laid out by force when loaded.
 const LAID_OUT: [&str; 3] = ["karate", "er", "sbm"];
@@ -88,11 +91,12 @@ pub fn GcnView() -> impl IntoView {
         let mut done = true;
         layout.update_value(|l| {
             if let Some(l) = l {
-                while !l.is_finished() && crate::hooks::now_ms() - t0 < 8.0 {
-                    l.tick();
-                    if cfg!(not(target_arch = "wasm32")) {
+                // A few steps a frame, within the frame budget, so the student sees it settle.
+                for _ in 0..LAYOUT_STEPS_PER_FRAME {
+                    if l.is_finished() || crate::hooks::now_ms() - t0 > FRAME_BUDGET_MS {
                         break;
                     }
+                    l.tick();
                 }
                 done = l.is_finished();
                 let pos = l.positions();

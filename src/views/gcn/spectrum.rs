@@ -127,37 +127,41 @@ pub fn SpectrumPanel(
         let (x, cutoff) = state.with(|s| (s.signal_vec(), s.cutoff));
         run.with(|r| r.as_ref().ok().and_then(|r| signal_report(r, &x, cutoff)))
     });
+    // Bars over k, in the order of the eigenvalue chart (repeated eigenvalues stay apart); the
+    // marker sits between the last frequency kept by the cut-off and the first one dropped.
     let gft_chart = Signal::derive(move || {
-        let lambdas = values.with(|v| v.clone().unwrap_or_default());
+        let at_k = |v: &crate::engine::Vector| -> Vec<(f64, f64)> {
+            v.iter()
+                .enumerate()
+                .map(|(k, y)| ((k + 1) as f64, *y))
+                .collect()
+        };
         let series = report.with(|rep| match rep {
             Some(rep) => vec![
                 Series {
                     label: "x̂ = Uᵀx".into(),
-                    points: lambdas
-                        .iter()
-                        .zip(rep.x_hat.iter())
-                        .map(|(l, v)| (*l, *v))
-                        .collect(),
+                    points: at_k(&rep.x_hat),
                     colour: BLUE,
                 },
                 Series {
-                    label: "after one propagation: (Px)^ = (1 − λ)·x̂".into(),
-                    points: lambdas
-                        .iter()
-                        .zip(rep.propagated_hat.iter())
-                        .map(|(l, v)| (*l, *v))
-                        .collect(),
+                    label: "after one propagation: the transform of P·x".into(),
+                    points: at_k(&rep.propagated_hat),
                     colour: RED,
                 },
             ],
             None => vec![],
         });
+        let cutoff = state.with(|s| s.cutoff);
+        let kept = values.with(|v| {
+            v.as_ref()
+                .map_or(0, |v| v.iter().filter(|l| **l <= cutoff + 1e-9).count())
+        });
         ChartSpec {
-            x_label: "frequency λ".into(),
-            y_label: "x̂(λ)".into(),
+            x_label: "k (frequency λₖ increasing)".into(),
+            y_label: "x̂ₖ".into(),
             series,
-            marker_x: Some(state.with(|s| s.cutoff)),
-            x_range: Some((0.0, 2.0)),
+            marker_x: Some(kept as f64 + 0.5),
+            x_range: Some((0.5, n.get().max(1) as f64 + 0.5)),
             kind: ChartKind::Bars,
             ..Default::default()
         }
@@ -275,10 +279,11 @@ pub fn SpectrumPanel(
                     width=560 height=260/>
             </div>
             <p class="note">
-                "One propagation P·x multiplies each frequency by 1 − λ: low frequencies (λ near 0) pass
-                almost unchanged, middle ones are damped — a GCN layer is a low-pass filter. Near λ = 2
-                the factor approaches −1 (the sign flips), which is why Kipf & Welling add self-loops:
-                with Ã = A + I the eigenvalues shrink and the response stays within (−1, 1]."
+                "Since P = I − L, one propagation P·x multiplies frequency k by 1 − λₖ: low frequencies
+                (λ near 0) pass almost unchanged, middle ones are damped — a GCN layer is a low-pass
+                filter. Near λ = 2 the factor approaches −1 (the sign flips), which is why Kipf & Welling
+                add self-loops: with Ã = A + I the eigenvalues shrink and the response stays within
+                (−1, 1]. (An isolated node has a zero row in P, so P·x drops it: its λ = 0 bar goes to 0.)"
             </p>
         </div>
     }

@@ -1,0 +1,129 @@
+// The GCN view in the release build, driven with a real mouse as a student would: drawing a graph
+// (click to add, drag onto a node to connect), undoing, loading presets whose force layout
+// settles, the spectrum and the graph Fourier transform; screenshots of each panel on a laptop
+// and a phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, openPage, screenshot, panelShot } from './harness.mjs';
+
+const ctx = useBrowser({ before, after });
+
+const heading = (page) => page.getByRole('heading', { level: 1, name: 'Graph convolutional networks' });
+const cell = (page, m, i, j) => page.locator(`[data-matrix="${m}"] .cell[data-row="${i}"][data-col="${j}"]`);
+const centre = async (locator) => {
+  const b = await locator.boundingBox();
+  return [b.x + b.width / 2, b.y + b.height / 2];
+};
+const zeros = (page) => page.locator('.zero-count').getAttribute('data-zeros');
+
+async function dragMouse(page, from, to) {
+  await page.mouse.move(...from);
+  await page.mouse.down();
+  await page.mouse.move(...to, { steps: 10 });
+  await page.mouse.up();
+}
+
+for (const [label, viewport] of [['laptop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`drawing a graph with the mouse updates every matrix (${label})`, async () => {
+    const { page, problems } = await openPage(ctx.browser, viewport);
+    await page.goto(ctx.server.base + 'gcn.html#/gcn');
+    await heading(page).waitFor();
+    const canvas = page.locator('.graph-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    // Click empty space near the bottom-left corner: node 7, isolated.
+    await page.mouse.click(box.x + box.width * 0.06, box.y + box.height * 0.94);
+    await page.locator('.graph-canvas .node[data-node="6"]').waitFor();
+    assert.equal(await zeros(page), '2', 'an isolated node adds a zero eigenvalue');
+    await page.locator('.graph-note', { hasText: 'Isolated node 7 (degree 0)' }).waitFor();
+    // Drag it onto node 3: the edge 3–7.
+    await dragMouse(page, await centre(page.locator('.node[data-node="6"] circle')),
+      await centre(page.locator('.node[data-node="2"] circle')));
+    await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .edge').length === 8);
+    assert.equal(await cell(page, 'D', 2, 2).getAttribute('data-value'), '5');
+    assert.equal(await zeros(page), '1');
+    // P_37 = 1/√(5·1), as the formula says when pointed at.
+    await cell(page, 'P', 2, 6).scrollIntoViewIfNeeded();
+    await cell(page, 'P', 2, 6).hover();
+    await page.locator('.entry-formula', { hasText: '0.447' }).waitFor();
+    await panelShot(page.locator('.graph-panel'), `gcn-panel-editor${label === 'phone' ? '-phone' : ''}`);
+    // Undo twice: back to the deck's graph.
+    await page.locator('button.undo').click();
+    await page.locator('button.undo').click();
+    await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 6);
+    assert.equal(await page.locator('button.undo').isDisabled(), true);
+    await page.locator('button.redo').click();
+    await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 7);
+    // What the student drew survives a reload (the URL carries it).
+    await page.waitForTimeout(400);
+    await page.reload();
+    await heading(page).waitFor();
+    assert.equal(await page.locator('.graph-canvas .node').count(), 7);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
+    await panelShot(page.locator('.matrices-panel'), `gcn-panel-matrices${label === 'phone' ? '-phone' : ''}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+test('the karate club lays itself out, settles and stops', async () => {
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + 'gcn.html#/gcn');
+  await heading(page).waitFor();
+  await page.locator('[data-control="preset"] select').selectOption('karate');
+  await page.locator('.graph-canvas .node[data-node="33"]').waitFor();
+  // It animates (a few steps a frame), and the page keeps answering meanwhile.
+  await page.locator('button.tidy', { hasText: 'Laying out' }).waitFor();
+  const t0 = Date.now();
+  await page.evaluate(() => 1);
+  assert.ok(Date.now() - t0 < 500);
+  await page.locator('button.tidy', { hasText: 'Tidy layout' }).waitFor({ timeout: 20000 });
+  const spread = await page.$$eval('.graph-canvas .node circle', (cs) => {
+    const d = cs.map((c) => Math.hypot(c.cx.baseVal.value - 280, c.cy.baseVal.value - 190));
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    return Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
+  });
+  assert.ok(spread > 10, `no longer a circle (spread of distances ${spread})`);
+  // Settled: nothing moves any more.
+  const at = () => page.$$eval('.graph-canvas .node circle', (cs) => cs.map((c) => c.getAttribute('cx')).join());
+  const a = await at();
+  await page.waitForTimeout(300);
+  assert.equal(await at(), a);
+  assert.equal(await zeros(page), '1', 'one club, one component');
+  await screenshot(page, 'gcn-karate');
+  // The layout is one undoable step.
+  await page.locator('button.undo').click();
+  assert.notEqual(await at(), a);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the spectrum: eigenvectors on the nodes, a filtered signal', async () => {
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(ctx.server.base + 'gcn.html#/gcn');
+  await heading(page).waitFor();
+  await page.locator('[data-control="preset"] select').selectOption('pieces');
+  await page.locator('.zero-count[data-zeros="3"][data-components="3"]').waitFor();
+  // Click the last eigenvalue on the chart: the highest frequency.
+  const chart = page.locator('[data-chart="eigenvalues"] canvas');
+  await chart.scrollIntoViewIfNeeded();
+  const b = await chart.boundingBox();
+  const series = JSON.parse(await page.locator('[data-chart="eigenvalues"]').getAttribute('data-series'));
+  assert.equal(series[0].points.length, 7);
+  // The plotting area spans most of the canvas; x = 7 sits near its right end.
+  await page.mouse.click(b.x + b.width * 0.93, b.y + b.height * 0.5);
+  await page.locator('.eig-text', { hasText: 'u₇' }).waitFor();
+  const filled = await page.$$eval('.graph-canvas .node circle', (cs) => cs.filter((c) => c.style.fill).length);
+  assert.equal(filled, 7, 'every node coloured by u₇');
+  // A noisy signal keeps little energy below λ = 1.
+  await page.locator('[data-control="signal"] select').selectOption('noisy');
+  const slider = page.locator('[data-control="cutoff"] input');
+  await slider.fill('0.5');
+  const kept = await page.locator('.kept-text').textContent();
+  const pct = Number(kept.match(/keeps ([\d.]+) %/)[1]);
+  assert.ok(pct < 100 && pct > 0, kept);
+  await panelShot(page.locator('.spectrum-panel'), 'gcn-panel-spectrum');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
