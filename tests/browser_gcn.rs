@@ -280,6 +280,17 @@ async fn the_eigenvector_slider_colours_the_nodes() {
         .get_attribute("style")
         .unwrap_or_default();
     assert!(fill.contains("fill"), "nodes coloured: {fill}");
+    // The "one node" signal goes on the selected node.
+    tap(&root, node_at(&root, 2)).await;
+    let select: web_sys::HtmlSelectElement =
+        query(&root, "[data-control='signal'] select").unchecked_into();
+    select.set_value("impulse");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick(40).await;
+    let x = text(&root, ".signal-text");
+    assert_eq!(x, "x = (1: 0, 2: 0, 3: 1, 4: 0, 5: 0, 6: 0)");
     root.remove();
 }
 

@@ -158,22 +158,17 @@ pub fn GcnView() -> impl IntoView {
             None => {}
         }
     });
-    let undo = move || {
+    // Undo and redo: one step through the history, whichever way.
+    let step = move |go: fn(&mut History) -> bool| {
         finish_layout();
-        if history.try_update_value(History::undo).unwrap_or(false) {
+        if history.try_update_value(go).unwrap_or(false) {
             selection.set(Selection::None);
             edit_note.set(None);
             set_graph_from_history();
         }
     };
-    let redo = move || {
-        finish_layout();
-        if history.try_update_value(History::redo).unwrap_or(false) {
-            selection.set(Selection::None);
-            edit_note.set(None);
-            set_graph_from_history();
-        }
-    };
+    let undo = move || step(History::undo);
+    let redo = move || step(History::redo);
     let delete_selected = move || match selection.get_untracked() {
         Selection::Node(i) => apply.run(Edit::RemoveNode(i)),
         Selection::Edge(a, b) => apply.run(Edit::RemoveEdge(a, b)),
@@ -251,7 +246,9 @@ pub fn GcnView() -> impl IntoView {
         })
     });
     let edges = Signal::derive(move || state.with(|s| s.graph.edges.clone()));
-    let colours = Signal::derive(move || spectrum::node_colours(state, run));
+    let report = spectrum::use_report(state, run);
+    let colours = spectrum::use_node_colours(state, run, report);
+    let signal_node = Signal::derive(move || selection.get().node().or(hover.get()));
     let paint = Callback::new(move |i: usize| {
         state.update(|s| {
             let n = s.graph.nodes.len();
@@ -383,7 +380,7 @@ pub fn GcnView() -> impl IntoView {
                 <matrices::EntryPanel state=state run=run labels=labels entry=entry/>
             </div>
             <matrices::MatricesPanel state=state run=run labels=labels hover=hover selection=selection entry=entry/>
-            <spectrum::SpectrumPanel state=state run=run labels=labels hover=hover/>
+            <spectrum::SpectrumPanel state=state run=run labels=labels node=signal_node report=report/>
         </section>
     }
 }

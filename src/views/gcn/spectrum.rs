@@ -3,7 +3,9 @@
 //! components, and a node signal's graph Fourier transform x̂ = Uᵀx with a low-pass cut-off —
 //! next to the transform after one propagation P·x, which scales frequency λ by 1 − λ.
 
-use super::state::{signal_preset, signal_report, Colouring, GcnRun, GcnState, SIGNALS};
+use super::state::{
+    signal_preset, signal_report, Colouring, GcnRun, GcnState, SignalReport, SIGNALS,
+};
 use crate::views::Shared;
 use crate::widgets::chart::{ChartKind, ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
@@ -16,20 +18,36 @@ type Run = Memo<Result<Shared<GcnRun>, String>>;
 const BLUE: Rgb = Rgb(0x21, 0x66, 0xac);
 const RED: Rgb = Rgb(0xb2, 0x18, 0x2b);
 
+/// The signal report of the state's signal and cut-off, computed once per change of those or of
+/// the graph (not when a node only moves), shared by the panel and the node colours.
+pub fn use_report(state: RwSignal<GcnState>, run: Run) -> Memo<Option<SignalReport>> {
+    let input = Memo::new(move |_| state.with(|s| (s.signal_vec(), s.cutoff)));
+    Memo::new(move |_| {
+        input.with(|(x, cutoff)| {
+            run.with(|r| r.as_ref().ok().and_then(|r| signal_report(r, x, *cutoff)))
+        })
+    })
+}
+
 /// The values the nodes are coloured by, as chosen in the state (None: plain nodes).
-pub fn node_colours(state: RwSignal<GcnState>, run: Run) -> Option<Vec<f64>> {
-    let (colour, eig, x, cutoff) = state.with(|s| (s.colour, s.eig, s.signal_vec(), s.cutoff));
-    run.with(|r| {
-        let r = r.as_ref().ok()?;
-        let sp = r.spectrum.as_ref().ok()?;
+pub fn use_node_colours(
+    state: RwSignal<GcnState>,
+    run: Run,
+    report: Memo<Option<SignalReport>>,
+) -> Memo<Option<Vec<f64>>> {
+    let choice = Memo::new(move |_| state.with(|s| (s.colour, s.eig)));
+    let signal = Memo::new(move |_| state.with(|s| s.signal_vec()));
+    Memo::new(move |_| {
+        let (colour, eig) = choice.get();
         match colour {
             Colouring::None => None,
-            Colouring::Eigenvector => {
+            Colouring::Eigenvector => run.with(|r| {
+                let sp = r.as_ref().ok()?.spectrum.as_ref().ok()?;
                 (eig < sp.values.len()).then(|| sp.vectors.column(eig).iter().copied().collect())
-            }
-            Colouring::Signal => Some(x.iter().copied().collect()),
+            }),
+            Colouring::Signal => Some(signal.with(|x| x.iter().copied().collect())),
             Colouring::Filtered => {
-                signal_report(r, &x, cutoff).map(|rep| rep.filtered.iter().copied().collect())
+                report.with(|r| r.as_ref().map(|rep| rep.filtered.iter().copied().collect()))
             }
         }
     })
@@ -41,7 +59,9 @@ pub fn SpectrumPanel(
     state: RwSignal<GcnState>,
     run: Run,
     labels: Memo<Vec<String>>,
-    hover: RwSignal<Option<usize>>,
+    /// Where the "one node" signal goes: the selected node, else the hovered one, else the first.
+    node: Signal<Option<usize>>,
+    report: Memo<Option<SignalReport>>,
 ) -> impl IntoView {
     let values = Memo::new(move |_| {
         run.with(|r| match r.as_ref().map(|r| &r.spectrum) {
@@ -122,11 +142,6 @@ pub fn SpectrumPanel(
         })
     };
 
-    // The signal and its transform.
-    let report = Memo::new(move |_| {
-        let (x, cutoff) = state.with(|s| (s.signal_vec(), s.cutoff));
-        run.with(|r| r.as_ref().ok().and_then(|r| signal_report(r, &x, cutoff)))
-    });
     // Bars over k, in the order of the eigenvalue chart (repeated eigenvalues stay apart); the
     // marker sits between the last frequency kept by the cut-off and the first one dropped.
     let gft_chart = Signal::derive(move || {
@@ -169,7 +184,7 @@ pub fn SpectrumPanel(
     let signal_key = RwSignal::new(String::new());
     let set_signal = Callback::new(move |key: String| {
         signal_key.set(key.clone());
-        let node = hover.get_untracked().unwrap_or(0);
+        let node = node.get_untracked().unwrap_or(0);
         let v = run.with_untracked(|r| r.as_ref().ok().and_then(|r| signal_preset(&key, r, node)));
         if let Some(v) = v {
             state.update(|s| {
