@@ -1,4 +1,4 @@
-//! Hash routes: `#/`, `#/rnn`, `#/attention`, `#/gcn`.
+//! Hash routes: `#/`, `#/rnn`, `#/attention`, `#/gcn`, `#/gcn/learn`.
 //!
 //! Written by hand because leptos_router (0.8) routes on the URL path only — hash mode is an
 //! open feature request (leptos-rs/leptos#2184) — and path routes need rewrite rules that plain
@@ -13,13 +13,21 @@ pub enum Route {
     Rnn,
     /// Attention and Transformers.
     Attention,
-    /// Graph convolutional networks.
+    /// Graph convolutional networks: matrices, message passing, spectrum.
     Gcn,
+    /// The same graph, learning: graph attention and semi-supervised training.
+    GcnLearn,
 }
 
 impl Route {
     /// Every route, in navigation order.
-    pub const ALL: [Route; 4] = [Route::Home, Route::Rnn, Route::Attention, Route::Gcn];
+    pub const ALL: [Route; 5] = [
+        Route::Home,
+        Route::Rnn,
+        Route::Attention,
+        Route::Gcn,
+        Route::GcnLearn,
+    ];
 
     /// Parses `location.hash` (with or without the leading `#`, with an optional `?query`).
     /// Unknown routes are `None`, so the shell can say so instead of guessing.
@@ -31,6 +39,7 @@ impl Route {
             "/rnn" => Some(Route::Rnn),
             "/attention" => Some(Route::Attention),
             "/gcn" => Some(Route::Gcn),
+            "/gcn/learn" => Some(Route::GcnLearn),
             _ => None,
         }
     }
@@ -42,6 +51,7 @@ impl Route {
             Route::Rnn => "#/rnn",
             Route::Attention => "#/attention",
             Route::Gcn => "#/gcn",
+            Route::GcnLearn => "#/gcn/learn",
         }
     }
 
@@ -54,6 +64,7 @@ impl Route {
             Route::Rnn => "rnn.html",
             Route::Attention => "attention.html",
             Route::Gcn => "gcn.html",
+            Route::GcnLearn => "gcn-learn.html",
         }
     }
 
@@ -71,6 +82,7 @@ impl Route {
             Route::Rnn => cfg!(feature = "rnn"),
             Route::Attention => cfg!(feature = "attention"),
             Route::Gcn => cfg!(feature = "gcn"),
+            Route::GcnLearn => cfg!(feature = "gcn-learn"),
         }
     }
 
@@ -81,6 +93,7 @@ impl Route {
             Route::Rnn => "RNN / LSTM",
             Route::Attention => "Attention",
             Route::Gcn => "GCN",
+            Route::GcnLearn => "GAT & training",
         }
     }
 }
@@ -117,6 +130,7 @@ mod tests {
         assert_eq!(Route::parse("#"), Some(Route::Home));
         assert_eq!(Route::parse("#/gcn/"), Some(Route::Gcn));
         assert_eq!(Route::parse("#/gcn?seed=3"), Some(Route::Gcn));
+        assert_eq!(Route::parse("#/gcn/learn?s=1"), Some(Route::GcnLearn));
         assert_eq!(Route::parse("#/nope"), None);
     }
 }

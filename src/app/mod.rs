@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                 Some(Route::Attention) => view! { <crate::views::AttentionView/> }.into_any(),
                 #[cfg(feature = "gcn")]
                 Some(Route::Gcn) => view! { <crate::views::GcnView/> }.into_any(),
+                #[cfg(feature = "gcn-learn")]
+                Some(Route::GcnLearn) => view! { <crate::views::GcnView learn=true/> }.into_any(),
                 // A view of another page (an old link, or a hash typed by hand): go there,
                 // keeping the hash with its state. (Unreachable when every view is built in.)
                 #[allow(unreachable_patterns)]

@@ -28,7 +28,14 @@ pub fn Home() -> impl IntoView {
             "Graph convolutional networks",
             "Edit a graph and see its adjacency A, degrees D, the normalized adjacency \
              D^-½AD^-½ and the Laplacian I − D^-½AD^-½ respond; message passing step by step, \
-             the spectrum in [0, 2], graph Fourier transforms and attention over neighbours.",
+             the spectrum in [0, 2] and graph Fourier transforms.",
+        ),
+        (
+            Route::GcnLearn,
+            "Graph attention and training",
+            "The same editable graph, learning: a GAT's attention over each neighbourhood, per \
+             head, drawn on the edges — and a two-layer GCN trained live from a few labelled \
+             nodes, with its predictions, loss, accuracy and hidden embedding.",
         ),
     ];
     view! {

@@ -3,7 +3,7 @@
 
 #[cfg(feature = "attention")]
 pub mod attention;
-#[cfg(feature = "gcn")]
+#[cfg(any(feature = "gcn", feature = "gcn-learn"))]
 pub mod gcn;
 #[cfg(feature = "rnn")]
 pub mod rnn;
@@ -11,7 +11,7 @@ pub mod train_loop;
 
 #[cfg(feature = "attention")]
 pub use attention::AttentionView;
-#[cfg(feature = "gcn")]
+#[cfg(any(feature = "gcn", feature = "gcn-learn"))]
 pub use gcn::GcnView;
 #[cfg(feature = "rnn")]
 pub use rnn::RnnView;

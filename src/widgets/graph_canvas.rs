@@ -187,6 +187,13 @@ pub fn GraphCanvas(
     /// See `painting`.
     #[prop(optional)]
     on_paint: Option<Callback<usize>>,
+    /// A weight in [0, 1] per edge (in the order of `edges`), drawn as its width and opacity
+    /// (e.g. attention coefficients), or none.
+    #[prop(optional, into)]
+    edge_weights: Signal<Option<Vec<f64>>>,
+    /// A class per node drawn as a ring (e.g. the labels of semi-supervised training), or none.
+    #[prop(optional, into)]
+    marks: Signal<Option<Vec<Option<usize>>>>,
 ) -> impl IntoView {
     let paint_now = move || on_paint.filter(|_| painting.get_untracked());
     let svg = NodeRef::<leptos::svg::Svg>::new();
@@ -389,7 +396,14 @@ pub fn GraphCanvas(
         edges
             .get()
             .into_iter()
-            .map(|(a, b)| {
+            .enumerate()
+            .map(|(k, (a, b))| {
+                let weight =
+                    move || edge_weights.with(|w| w.as_ref().and_then(|w| w.get(k).copied()));
+                let width =
+                    move || weight().map(|w| format!("{:.2}", 1.0 + 7.0 * w.clamp(0.0, 1.0)));
+                let opacity =
+                    move || weight().map(|w| format!("{:.2}", 0.2 + 0.8 * w.clamp(0.0, 1.0)));
                 let end = move |k: usize| pts.with(|p| p.get(k).copied().unwrap_or_default());
                 let hl = move || {
                     let s = emphasised.get();
@@ -400,6 +414,7 @@ pub fn GraphCanvas(
                     let c = move || loop_centre(end(a), r.get());
                     view! {
                         <circle class="edge self-loop" class:hl=hl class:selected=sel
+                            style:stroke-width=width style:opacity=opacity
                             cx=move || c().0 cy=move || c().1 r=move || loop_radius(r.get())
                             data-edge=format!("{a}-{b}")></circle>
                     }
@@ -407,6 +422,7 @@ pub fn GraphCanvas(
                 } else {
                     view! {
                         <line class="edge" class:hl=hl class:selected=sel
+                            style:stroke-width=width style:opacity=opacity
                             x1=move || end(a).0 y1=move || end(a).1
                             x2=move || end(b).0 y2=move || end(b).1
                             data-edge=format!("{a}-{b}")></line>
@@ -432,9 +448,11 @@ pub fn GraphCanvas(
                 let is_sel = move || selection.get() == Selection::Node(i);
                 let fill = move || fills.with(|f| f.as_ref().and_then(|f| f.get(i)).map(|c| c.css()));
                 let ink = move || fills.with(|f| f.as_ref().and_then(|f| f.get(i)).map(|c| c.text_colour()));
+                let mark = move || marks.with(|m| m.as_ref().and_then(|m| m.get(i).copied().flatten()));
                 view! {
                     <g class="node" class:selected=is_sel class:hl=move || hover.get() == Some(i)
                         class:target=move || target.get() == Some(i)
+                        class:marked=move || mark().is_some() data-mark=move || mark().map(|c| c.to_string())
                         data-node=i tabindex="0" role="button"
                         aria-label=desc
                         aria-pressed=move || if is_sel() { "true" } else { "false" }

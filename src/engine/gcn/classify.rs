@@ -62,8 +62,13 @@ impl GcnClassifier {
 
     /// Forward on propagation matrix `p` and features `x`, scored on `labels`.
     pub fn forward(&self, p: &Mat, x: &Mat, labels: &[Option<usize>]) -> ClassifierTrace {
+        self.forward_px(p, p * x, labels)
+    }
+
+    /// [`forward`](Self::forward) with P X already formed (`px`).
+    pub fn forward_px(&self, p: &Mat, px: Mat, labels: &[Option<usize>]) -> ClassifierTrace {
         let (l1, l2) = self.layers();
-        let layer1 = l1.forward(p, x);
+        let layer1 = l1.forward_aggregated(px);
         let layer2 = l2.forward(p, &layer1.out);
         let (loss, d_logits, probs) = cross_entropy_rows(&layer2.z, labels);
         ClassifierTrace {
@@ -97,6 +102,8 @@ pub struct NodeClassification {
     pub p: Mat,
     /// Node features X (n × f); the identity when nodes have no features.
     pub x: Mat,
+    /// P̃ X, formed once.
+    pub px: Mat,
     /// Class of each labelled node (`None` = unlabelled).
     pub labels: Vec<Option<usize>>,
 }
@@ -110,17 +117,25 @@ impl NodeClassification {
         labels: Vec<Option<usize>>,
     ) -> Result<Self> {
         let p = normalized_adjacency(&with_self_loops(adjacency))?;
+        // One-hot features (X = I, the usual choice without node features): P̃X is P̃ itself,
+        // no n³ product needed.
+        let px = if x.is_square() && x == Mat::identity(x.nrows(), x.ncols()) {
+            p.clone()
+        } else {
+            &p * &x
+        };
         Ok(NodeClassification {
             model,
             p,
             x,
+            px,
             labels,
         })
     }
 
     /// Predicted class of every node.
     pub fn predictions(&self) -> Vec<usize> {
-        let t = self.model.forward(&self.p, &self.x, &self.labels);
+        let t = self.trace();
         t.probs
             .row_iter()
             .map(|r| {
@@ -133,6 +148,12 @@ impl NodeClassification {
                     .0
             })
             .collect()
+    }
+
+    /// The model's forward pass on this graph.
+    pub fn trace(&self) -> ClassifierTrace {
+        self.model
+            .forward_px(&self.p, self.px.clone(), &self.labels)
     }
 
     /// Fraction of nodes whose prediction equals `truth`.
@@ -152,7 +173,7 @@ impl Trainable for NodeClassification {
         &mut self.model
     }
     fn loss_and_grad(&mut self) -> Result<(f64, GcnClassifier)> {
-        let t = self.model.forward(&self.p, &self.x, &self.labels);
+        let t = self.trace();
         Ok((t.loss, self.model.backward(&self.p, &t)))
     }
 }

@@ -5,9 +5,15 @@
 //! eigenvectors on the nodes, and a node signal's graph Fourier transform and low-pass filter.
 
 mod formula;
+mod gat;
+pub mod gat_state;
 mod matrices;
+mod passing;
+pub mod passing_state;
 mod spectrum;
 pub mod state;
+pub mod train_state;
+mod training;
 
 use crate::graph::edit::{Edit, History, MAX_NODES};
 use crate::graph::layout::ForceLayout;
@@ -42,10 +48,24 @@ const LAYOUT_STEPS_PER_FRAME: usize = 3;
 /// Presets whose stored positions are a plain circle: laid out by force when loaded.
 const LAID_OUT: [&str; 3] = ["karate", "er", "sbm"];
 
-/// The GCN page.
+/// The GCN view: on `gcn.html` the matrices, message passing and the spectrum; with `learn`
+/// (`gcn-learn.html`) graph attention and training. Both pages share the editor and the state,
+/// so a link carries the graph from one to the other. A page built without a feature leaves the
+/// other page's panels out of its wasm (`cfg!` below is a constant the compiler folds).
 #[component]
-pub fn GcnView() -> impl IntoView {
-    let (state, link_error) = use_url_state::<GcnState>(Route::Gcn);
+pub fn GcnView(
+    /// The second page: GAT and training.
+    #[prop(optional)]
+    learn: bool,
+) -> impl IntoView {
+    let first = cfg!(feature = "gcn") && !learn;
+    let second = cfg!(feature = "gcn-learn") && learn;
+    let (route, other) = if learn {
+        (Route::GcnLearn, Route::Gcn)
+    } else {
+        (Route::Gcn, Route::GcnLearn)
+    };
+    let (state, link_error) = use_url_state::<GcnState>(route);
     let (clean, mut load_notes) = state.with_untracked(sanitized);
     state.set(clean);
     load_notes.extend(link_error);
@@ -62,6 +82,7 @@ pub fn GcnView() -> impl IntoView {
     let selection = RwSignal::new(Selection::None);
     let hover = RwSignal::new(None::<usize>);
     let painting = RwSignal::new(false);
+    let labelling = RwSignal::new(false);
     // The entry whose formula is written out; P₁₂ to begin with, as on the slide.
     let entry = RwSignal::new((Which::P, 0usize, 1usize));
     let labels = Memo::new(move |_| {
@@ -142,6 +163,9 @@ pub fn GcnView() -> impl IntoView {
                         if i < s.signal.len() {
                             s.signal.remove(i);
                         }
+                        if i < s.labels.len() {
+                            s.labels.remove(i);
+                        }
                     });
                 }
                 if let (Edit::RemoveEdge(a, b), Selection::Edge(x, y)) =
@@ -190,6 +214,17 @@ pub fn GcnView() -> impl IntoView {
             s.preset = key.clone();
             s.eig = 1;
             s.signal = vec![1.0];
+            // The karate club comes with its two leaders labelled, ready to train.
+            s.labels = if key == "karate" {
+                let mut l = vec![None; 34];
+                (l[0], l[33]) = (Some(0), Some(1));
+                l
+            } else {
+                Vec::new()
+            };
+            if s.colour == Colouring::Prediction {
+                s.colour = Colouring::None;
+            }
         });
         set_graph_from_history();
         if LAID_OUT.contains(&key.as_str()) {
@@ -246,10 +281,41 @@ pub fn GcnView() -> impl IntoView {
         })
     });
     let edges = Signal::derive(move || state.with(|s| s.graph.edges.clone()));
-    let report = spectrum::use_report(state, run);
-    let colours = spectrum::use_node_colours(state, run, report);
+    let report = first.then(|| spectrum::use_report(state, run));
+    let prop = first.then(|| passing::use_propagation(state, run));
+    let training = second.then(|| training::use_training(state, run));
+    let colours = use_node_colours(state, run, report, prop, training.map(|t| t.report));
     let signal_node = Signal::derive(move || selection.get().node().or(hover.get()));
+    let gat = second.then(|| gat::use_gat(state, run));
+    let edge_weights = Signal::derive(move || {
+        let head = state.with(|s| s.gat_head);
+        if head == 0 {
+            return None;
+        }
+        let picked = signal_node.get();
+        gat?.with(|g| {
+            let g = g.as_ref()?;
+            state.with(|s| gat_state::edge_weights(g, head - 1, &s.graph.edges, picked))
+        })
+    });
+    let marks = Signal::derive(move || {
+        state.with(|s| {
+            let l = train_state::labels_for(&s.labels, s.graph.nodes.len());
+            l.iter().any(Option::is_some).then_some(l)
+        })
+    });
     let paint = Callback::new(move |i: usize| {
+        if labelling.get_untracked() {
+            state.update(|s| {
+                let n = s.graph.nodes.len();
+                s.labels = train_state::labels_for(&s.labels, n);
+                if let Some(l) = s.labels.get_mut(i) {
+                    *l = train_state::next_label(*l);
+                }
+                s.colour = Colouring::Prediction;
+            });
+            return;
+        }
         state.update(|s| {
             let n = s.graph.nodes.len();
             if s.signal.len() < n {
@@ -337,9 +403,16 @@ pub fn GcnView() -> impl IntoView {
                 </button>
                 <label class="control check paint-toggle" data-control="paint">
                     <input type="checkbox" prop:checked=move || painting.get()
-                        on:change=move |ev| painting.set(event_target_checked(&ev))/>
+                        on:change=move |ev| { painting.set(event_target_checked(&ev)); labelling.set(false) }/>
                     <span>"Draw a signal (click nodes: 0 → 1 → −1)"</span>
                 </label>
+                {second.then(|| view! {
+                <label class="control check label-toggle" data-control="label">
+                    <input type="checkbox" prop:checked=move || labelling.get()
+                        on:change=move |ev| { labelling.set(event_target_checked(&ev)); painting.set(false) }/>
+                    <span>"Label nodes (click: blue → red → none)"</span>
+                </label>
+                })}
             </div>
         </div>
     };
@@ -348,12 +421,25 @@ pub fn GcnView() -> impl IntoView {
         <section class="view gcn-view" on:keydown=on_key
             data-engine-ms=move || { latest.track(); format!("{:.2}", engine_ms.get_value()) }>
             <header class="view-header">
-                <h1>"Graph convolutional networks"</h1>
+                <h1>{if learn { "Graph attention and training" } else { "Graph convolutional networks" }}</h1>
                 <p class="lede">
-                    "Draw a graph — or start from the decks' examples — and watch the matrices of a GCN
-                    layer and the Laplacian's spectrum follow every edit. Click empty space to add a node,
-                    drag one node onto another to connect them, drag a node elsewhere to move it; click a
-                    node or edge to select it. Ctrl+Z undoes."
+                    {if learn {
+                        "The same editable graph, learning: how a GAT's heads weigh each neighbourhood, and a
+                        two-layer GCN trained live from a few labelled nodes. "
+                    } else {
+                        "Draw a graph — or start from the decks' examples — and watch the matrices of a GCN
+                        layer, message passing and the Laplacian's spectrum follow every edit. "
+                    }}
+                    "Click empty space to add a node, drag one node onto another to connect them, drag a
+                    node elsewhere to move it; click a node or edge to select it. Ctrl+Z undoes. "
+                    <a class="page-switch" href=other.link() on:click=move |ev| {
+                        // Carry the graph and every control to the other page.
+                        ev.prevent_default();
+                        let url = format!("{}{}", other.page(), state.with_untracked(|s| crate::state::encode(other.href(), s)));
+                        let _ = window().location().set_href(&url);
+                    }>
+                        {if learn { "← Matrices, message passing and spectrum of this graph" } else { "Graph attention and training on this graph →" }}
+                    </a>
                 </p>
             </header>
             {load_notes.into_iter().map(|e| view! { <p class="error" role="alert">{e}</p> }).collect_view()}
@@ -361,7 +447,8 @@ pub fn GcnView() -> impl IntoView {
             <div class="gcn-top">
                 <figure class="panel graph-panel">
                     <GraphCanvas nodes=nodes edges=edges selection=selection hover=hover
-                        colours=colours on_edit=apply painting=painting on_paint=paint/>
+                        colours=colours on_edit=apply painting=Signal::derive(move || painting.get() || labelling.get())
+                        on_paint=paint marks=marks edge_weights=edge_weights/>
                     <figcaption>
                         <span class="graph-size">{move || {
                             let (n, m) = state.with(|s| (s.graph.nodes.len(), s.graph.edges.len()));
@@ -377,12 +464,46 @@ pub fn GcnView() -> impl IntoView {
                         {move || notes().into_iter().map(|n| view! { <p class="note graph-note">{n}</p> }).collect_view()}
                     </div>
                 </figure>
-                <matrices::EntryPanel state=state run=run labels=labels entry=entry/>
+                {first.then(|| view! { <matrices::EntryPanel state=state run=run labels=labels entry=entry/> })}
+                {gat.filter(|_| second).map(|gat| view! { <gat::GatPanel state=state labels=labels node=signal_node gat=gat/> })}
             </div>
-            <matrices::MatricesPanel state=state run=run labels=labels hover=hover selection=selection entry=entry/>
-            <spectrum::SpectrumPanel state=state run=run labels=labels node=signal_node report=report/>
+            {prop.zip(report).filter(|_| first).map(|(prop, report)| view! {
+                <matrices::MatricesPanel state=state run=run labels=labels hover=hover selection=selection entry=entry/>
+                <passing::PassingPanel state=state run=run labels=labels node=signal_node prop=prop/>
+                <spectrum::SpectrumPanel state=state run=run labels=labels node=signal_node report=report/>
+            })}
+            {training.filter(|_| second).map(|training| view! { <training::TrainingPanel state=state training=training/> })}
         </section>
     }
+}
+
+/// The values the nodes are coloured by, as chosen in the state (None: plain nodes, or a
+/// colouring this page does not have).
+fn use_node_colours(
+    state: RwSignal<GcnState>,
+    run: Memo<Result<crate::views::Shared<state::GcnRun>, String>>,
+    report: Option<Memo<Option<state::SignalReport>>>,
+    prop: Option<Memo<Option<passing_state::PassingRun>>>,
+    prediction: Option<RwSignal<Option<train_state::GcnReport>>>,
+) -> Memo<Option<Vec<f64>>> {
+    let choice = Memo::new(move |_| state.with(|s| (s.colour, s.eig)));
+    let signal = Memo::new(move |_| state.with(|s| s.signal_vec()));
+    Memo::new(move |_| {
+        let (colour, eig) = choice.get();
+        match colour {
+            Colouring::None => None,
+            Colouring::Eigenvector => run.with(|r| {
+                let sp = r.as_ref().ok()?.spectrum.as_ref().ok()?;
+                (eig < sp.values.len()).then(|| sp.vectors.column(eig).iter().copied().collect())
+            }),
+            Colouring::Signal => Some(signal.with(|x| x.iter().copied().collect())),
+            Colouring::Filtered => {
+                report?.with(|r| r.as_ref().map(|rep| rep.filtered.iter().copied().collect()))
+            }
+            Colouring::Features => passing::features(state, prop?),
+            Colouring::Prediction => prediction?.with(|r| r.as_ref().map(|r| r.margin.clone())),
+        }
+    })
 }
 
 fn sync_undo(history: StoredValue<History>, undo_redo: RwSignal<(bool, bool)>) {

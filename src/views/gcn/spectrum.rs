@@ -29,30 +29,6 @@ pub fn use_report(state: RwSignal<GcnState>, run: Run) -> Memo<Option<SignalRepo
     })
 }
 
-/// The values the nodes are coloured by, as chosen in the state (None: plain nodes).
-pub fn use_node_colours(
-    state: RwSignal<GcnState>,
-    run: Run,
-    report: Memo<Option<SignalReport>>,
-) -> Memo<Option<Vec<f64>>> {
-    let choice = Memo::new(move |_| state.with(|s| (s.colour, s.eig)));
-    let signal = Memo::new(move |_| state.with(|s| s.signal_vec()));
-    Memo::new(move |_| {
-        let (colour, eig) = choice.get();
-        match colour {
-            Colouring::None => None,
-            Colouring::Eigenvector => run.with(|r| {
-                let sp = r.as_ref().ok()?.spectrum.as_ref().ok()?;
-                (eig < sp.values.len()).then(|| sp.vectors.column(eig).iter().copied().collect())
-            }),
-            Colouring::Signal => Some(signal.with(|x| x.iter().copied().collect())),
-            Colouring::Filtered => {
-                report.with(|r| r.as_ref().map(|rep| rep.filtered.iter().copied().collect()))
-            }
-        }
-    })
-}
-
 /// The spectrum and graph-Fourier panel.
 #[component]
 pub fn SpectrumPanel(
@@ -232,6 +208,8 @@ pub fn SpectrumPanel(
             Colouring::Eigenvector => "eigenvector",
             Colouring::Signal => "signal",
             Colouring::Filtered => "filtered",
+            Colouring::Features => "features",
+            Colouring::Prediction => "prediction",
         }
         .to_string()
     });
@@ -257,13 +235,15 @@ pub fn SpectrumPanel(
                         on_input=Callback::new(move |v: f64| pick.run((v as usize).saturating_sub(1)))/>
                     <p class="eig-text" aria-live="polite">{eig_text}</p>
                     <Select label="Colour the nodes by" name="colour"
-                        options=vec![("none", "nothing"), ("eigenvector", "the eigenvector uₖ"), ("signal", "the signal x"), ("filtered", "the low-pass filtered x")]
+                        options=vec![("none", "nothing"), ("eigenvector", "the eigenvector uₖ"), ("signal", "the signal x"), ("filtered", "the low-pass filtered x"), ("features", "the features h⁽ᵏ⁾ (message passing)")]
                         value=colour_value
                         on_change=Callback::new(move |v: String| {
                             let c = match v.as_str() {
                                 "eigenvector" => Colouring::Eigenvector,
                                 "signal" => Colouring::Signal,
                                 "filtered" => Colouring::Filtered,
+                                "features" => Colouring::Features,
+                                "prediction" => Colouring::Prediction,
                                 _ => Colouring::None,
                             };
                             state.update(|s| s.colour = c);

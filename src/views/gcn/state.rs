@@ -1,6 +1,8 @@
 //! The GCN view's state — the graph, the signal on its nodes and every control, all in the URL —
 //! and the engine run it implies. Plain Rust, tested natively; the components only call it.
 
+use super::passing_state::Passing;
+use super::train_state::TrainSettings;
 use crate::engine::gcn::{components, graph_matrices, spectrum, GraphMatricesTrace, Spectrum};
 use crate::engine::Vector;
 use crate::graph::edit::{GraphSpec, MAX_NODES};
@@ -22,6 +24,10 @@ pub enum Colouring {
     Signal,
     /// The signal after the low-pass filter.
     Filtered,
+    /// The features h⁽ᵏ⁾ after k message-passing layers.
+    Features,
+    /// The trained model's prediction, P(class 1) − P(class 0).
+    Prediction,
 }
 
 /// Every control of the view.
@@ -44,6 +50,14 @@ pub struct GcnState {
     pub cutoff: f64,
     /// Seed of the random presets.
     pub seed: u64,
+    /// The message-passing controls.
+    pub pass: Passing,
+    /// The class a student gave each node for training (None: unlabelled).
+    pub labels: Vec<Option<usize>>,
+    /// The training settings.
+    pub train: TrainSettings,
+    /// The GAT head whose α the edges show (1-based; 0 = plain edges).
+    pub gat_head: usize,
 }
 
 impl Default for GcnState {
@@ -57,6 +71,10 @@ impl Default for GcnState {
             signal: vec![1.0],
             cutoff: 1.0,
             seed: 1,
+            pass: Passing::default(),
+            labels: Vec::new(),
+            train: TrainSettings::default(),
+            gat_head: 0,
         }
     }
 }
@@ -218,6 +236,14 @@ pub fn sanitized(s: &GcnState) -> (GcnState, Vec<String>) {
         s.eig = n - 1;
     }
     s.signal.truncate(n);
+    let (pass, pass_notes) = s.pass.sanitized();
+    s.pass = pass;
+    notes.extend(pass_notes);
+    let (train, train_notes) = s.train.sanitized();
+    s.train = train;
+    notes.extend(train_notes);
+    s.labels = super::train_state::labels_for(&s.labels, n);
+    s.gat_head = s.gat_head.min(super::gat_state::HEADS);
     (s, notes)
 }
 
