@@ -15,7 +15,15 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn mount(hash: &str) -> HtmlElement {
-    mount_at(hash, GcnView).await
+    if hash.starts_with("#/gcn/learn") {
+        mount_at(hash, || leptos::view! { <GcnView learn=true/> }).await
+    } else {
+        mount_at(hash, || leptos::view! { <GcnView/> }).await
+    }
+}
+
+fn click(root: &Element, sel: &str) {
+    query(root, sel).unchecked_into::<HtmlElement>().click();
 }
 
 fn cell_value(root: &Element, matrix: &str, i: usize, j: usize) -> f64 {
@@ -312,5 +320,130 @@ async fn a_link_reproduces_the_graph_and_a_bad_one_is_reported() {
     let root = mount("#/gcn?s={\"graph\":{\"nodes\":5}}").await;
     assert!(text(&root, ".gcn-view .error").contains("could not be read"));
     assert_eq!(count(&root, ".graph-canvas .node"), 6, "the default graph");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn message_passing_steps_through_one_nodes_update() {
+    let root = mount("#/gcn").await;
+    // Node 2 (index 1) of the deck's graph hears the impulse on node 1 with weight P₂₁.
+    let p = node_at(&root, 1);
+    tap(&root, p).await;
+    click(&root, ".stage-first");
+    tick(30).await;
+    let stages = query(&root, ".passing-stages");
+    assert_eq!(stages.get_attribute("data-stage").as_deref(), Some("0"));
+    assert_eq!(count(&root, ".passing-stages li.revealed"), 0);
+    for k in 1..=3 {
+        click(&root, ".stage-next");
+        tick(30).await;
+        assert_eq!(count(&root, ".passing-stages li.revealed"), k);
+    }
+    let weighted = text(&root, ".passing-stages li:nth-child(2) math");
+    assert!(
+        weighted.contains("2·3"),
+        "1/√(d₂·d₁) = 1/√(2·3): {weighted}"
+    );
+    assert!(weighted.contains("0.408"), "{weighted}");
+    // All stages: h₂⁽¹⁾ = σ(W·m) = 0.408 with W = 1 and the identity, equal to P₂₁.
+    click(&root, ".stage-all");
+    tick(30).await;
+    let out: f64 = query(&root, ".passing-stages")
+        .get_attribute("data-out")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((out - cell_value(&root, "P", 1, 0)).abs() < 1e-4);
+    // Side by side: the sum aggregator hears 1 (the impulse), the mean 1/2.
+    assert_eq!(text(&root, "tr[data-agg='sum'] .agg-out"), "1");
+    assert_eq!(text(&root, "tr[data-agg='mean'] .agg-out"), "0.5");
+    // W = 2 doubles it.
+    let w = query(&root, "[data-control='w'] input").unchecked_into::<HtmlInputElement>();
+    w.set_value("2");
+    w.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    tick(30).await;
+    assert_eq!(text(&root, "tr[data-agg='sum'] .agg-out"), "2");
+    // The over-smoothing plot is drawn and the nodes show h⁽ᵏ⁾.
+    assert_eq!(count(&root, "[data-chart='smoothing']"), 1);
+    assert!(count(&root, ".node circle[style*='fill']") >= 6);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn attention_rows_sum_to_one_and_draw_on_the_edges() {
+    let root = mount("#/gcn/learn").await;
+    assert_eq!(
+        count(&root, "[data-matrix='A']"),
+        0,
+        "the matrices are on gcn.html"
+    );
+    let p = node_at(&root, 2);
+    tap(&root, p).await;
+    // Node 3: N(3) ∪ {3} has 5 rows, each head's α sums to 1.
+    assert_eq!(count(&root, ".gat-table tbody tr[data-u]"), 5);
+    let sums = text(&root, ".gat-table tr.alpha-sum");
+    assert_eq!(sums.matches('1').count(), 2, "{sums}");
+    let sel =
+        query(&root, "[data-control='gat'] select").unchecked_into::<web_sys::HtmlSelectElement>();
+    sel.set_value("1");
+    sel.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    tick(30).await;
+    // Node 3's four edges carry widths, the strongest at full width; the others are faint.
+    let edges = root.query_selector_all(".edge").unwrap();
+    let widths: Vec<String> = (0..edges.length())
+        .filter_map(|k| {
+            edges
+                .item(k)?
+                .unchecked_into::<Element>()
+                .get_attribute("style")
+        })
+        .collect();
+    assert!(
+        widths.iter().any(|w| w.contains("stroke-width: 8")),
+        "{widths:?}"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn labelling_nodes_and_training_predicts_every_node() {
+    let root = mount("#/gcn/learn").await;
+    assert!(text(&root, ".train-blocked").contains("each class"));
+    let toggle = query(&root, "[data-control='label'] input").unchecked_into::<HtmlInputElement>();
+    toggle.click();
+    tick(30).await;
+    // Node 1 blue (one click), node 6 red (two clicks).
+    let (a, b) = (node_at(&root, 0), node_at(&root, 5));
+    tap(&root, a).await;
+    tap(&root, b).await;
+    tap(&root, b).await;
+    assert_eq!(count(&root, ".node.marked"), 2);
+    assert_eq!(text(&root, ".label-count"), "1 node labelled blue, 1 red.");
+    for _ in 0..200 {
+        click(&root, ".train-step");
+    }
+    tick(40).await;
+    let readout = query(&root, ".train-readout");
+    assert_eq!(
+        readout.get_attribute("data-train-step").as_deref(),
+        Some("200")
+    );
+    assert!(text(&root, ".train-readout").contains("of the labelled nodes"));
+    // Both labelled nodes are predicted as labelled: accuracy 100 %.
+    assert!(
+        text(&root, ".train-readout").contains("accuracy 100 %"),
+        "{}",
+        text(&root, ".train-readout")
+    );
+    assert_eq!(count(&root, "[data-chart='embedding']"), 1);
+    // The prediction colours the nodes; a reload of the link keeps the labels.
+    assert!(count(&root, ".node circle[style*='fill']") >= 6);
+    tick(URL_WRITE_WAIT).await;
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    let state: GcnState = nnviz::state::decode(&hash).unwrap().unwrap();
+    assert_eq!(state.labels[0], Some(0));
+    assert_eq!(state.labels[5], Some(1));
     root.remove();
 }

@@ -242,7 +242,7 @@ pub fn TrainingPanel(state: RwSignal<GcnState>, training: Training) -> impl Into
         <div class="panel training-panel" id="gcn-training">
             <h2>"Training: semi-supervised node classification"</h2>
             <p class="lede">
-                "Kipf & Welling's two-layer GCN, Z = P̃ · ReLU(P̃ X W⁽¹⁾) · W⁽²⁾ with one-hot features X = I,
+                "Kipf & Welling's two-layer GCN, Z = P̃ · tanh(P̃ X W⁽¹⁾) · W⁽²⁾ with one-hot features X = I,
                 learns from the few nodes you label — the loss counts only those — and predicts every
                 node: the labels spread along the edges. Tick “Label nodes” above and click a node once
                 for blue, twice for red (a third click clears it); the karate club preset labels the
