@@ -127,3 +127,70 @@ test('the spectrum: eigenvectors on the nodes, a filtered signal', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('message passing: step through one node, compare aggregators, watch over-smoothing', async () => {
+  const { page, problems } = await openPage(ctx.browser, { width: 1280, height: 800 });
+  await page.goto(ctx.server.base + 'gcn.html#/gcn');
+  await heading(page).waitFor();
+  // Follow node 2: it hears the impulse on node 1 with weight 1/√(2·3).
+  await page.locator('.graph-canvas .node[data-node="1"]').click();
+  const panel = page.locator('.passing-panel');
+  await panel.scrollIntoViewIfNeeded();
+  await panel.locator('button.stage-first').click();
+  assert.equal(await panel.locator('.passing-stages li.revealed').count(), 0);
+  await panel.locator('button.stage-next').click();
+  await panel.locator('button.stage-next').click();
+  assert.equal(await panel.locator('.passing-stages li.revealed').count(), 2);
+  assert.match(await panel.locator('.passing-stages li').nth(1).innerText(), /0\.408/);
+  await panel.locator('button.stage-all').click();
+  assert.equal(await panel.locator('.passing-stages').getAttribute('data-out'), '0.4082');
+  // Two layers later the mean has spread the impulse further: the plot marks k = 3.
+  await panel.locator('[data-control="layer"] input').fill('3');
+  await page.locator('.passing-node', { hasText: 'layer k = 3' }).waitFor();
+  await panel.locator('tr[data-agg="sum"] .agg-pick').click();
+  assert.equal(await panel.locator('tr.current').getAttribute('data-agg'), 'sum');
+  await panelShot(panel, 'gcn-panel-passing');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+for (const [label, viewport] of [['laptop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`GAT and training on the karate club, carried over from gcn.html (${label})`, async () => {
+    const { page, problems } = await openPage(ctx.browser, viewport);
+    await page.goto(ctx.server.base + 'gcn.html#/gcn');
+    await heading(page).waitFor();
+    await page.locator('[data-control="preset"] select').selectOption('karate');
+    await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 34);
+    // The link to the second page carries the graph.
+    await page.locator('a.page-switch').click();
+    await page.getByRole('heading', { level: 1, name: 'Graph attention and training' }).waitFor();
+    assert.match(page.url(), /gcn-learn\.html#\/gcn\/learn\?s=/);
+    await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 34);
+    // The two leaders come labelled.
+    assert.equal(await page.locator('.graph-canvas .node.marked').count(), 2);
+    // Head 1's attention of node 34 on the edges, its softmax summing to 1.
+    await page.locator('[data-control="gat"] select').selectOption('1');
+    await page.locator('.graph-canvas .node[data-node="33"]').click();
+    await page.locator('.gat-node', { hasText: 'Node v = 34' }).waitFor();
+    assert.equal(await page.locator('.gat-table tbody tr[data-u]').count(), 18, 'degree 17 and itself');
+    assert.match(await page.locator('.gat-table tr.alpha-sum').innerText(), /1\s+1/);
+    await panelShot(page.locator('.gcn-top'), `gcn-learn-gat${label === 'phone' ? '-phone' : ''}`);
+    // Train until the club splits as it really did.
+    const panel = page.locator('.training-panel');
+    await panel.scrollIntoViewIfNeeded();
+    await panel.locator('button.train-play').click();
+    await page.waitForFunction(() => Number(document.querySelector('.train-readout')?.dataset.trainStep) >= 300);
+    await panel.locator('button.train-play').click();
+    const readout = await panel.locator('.train-readout').innerText();
+    const acc = Number(/accuracy ([\d.]+) %/.exec(readout)[1]);
+    assert.ok(acc >= 85, readout);
+    assert.match(readout, /against the club's real split/);
+    await panelShot(panel, `gcn-learn-training${label === 'phone' ? '-phone' : ''}`);
+    // And back, still the karate club.
+    await page.locator('a.page-switch').click();
+    await heading(page).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 34);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}

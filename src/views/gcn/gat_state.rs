@@ -154,7 +154,7 @@ mod tests {
                 assert_eq!(w[k], 0.0);
             }
         }
-        assert!(w.iter().any(|x| *x == 1.0));
+        assert!(w.contains(&1.0));
         assert!(edge_weights(&g, 0, edges, None)
             .unwrap()
             .iter()

@@ -82,7 +82,7 @@ pub fn not_ready(n: usize, labels: &[Option<usize>]) -> Option<String> {
     if n < 2 {
         return Some("Training needs at least two nodes.".into());
     }
-    let has = |c| labels.iter().any(|l| *l == Some(c));
+    let has = |c| labels.contains(&Some(c));
     (!(has(0) && has(1))).then(|| {
         "Label at least one node of each class first: tick “Label nodes” and click a node once \
          for blue, twice for red."

@@ -153,7 +153,7 @@ pub fn TrainingPanel(state: RwSignal<GcnState>, training: Training) -> impl Into
                 format!(
                     "step {} · loss {loss} · accuracy {} % ({of})",
                     r.snapshot.step,
-                    fmt_num(100.0 * r.accuracy, 3)
+                    fmt_num(100.0 * r.accuracy, 1)
                 )
             }
             None => String::new(),
@@ -226,6 +226,9 @@ pub fn TrainingPanel(state: RwSignal<GcnState>, training: Training) -> impl Into
                     },
                 ],
                 kind: ChartKind::Points,
+                // tanh keeps H⁽¹⁾ in (−1, 1)²: fixed axes, room above for the legend.
+                x_range: (!r.projected).then_some((-1.1, 1.1)),
+                y_range: (!r.projected).then_some((-1.1, 2.0)),
                 ..Default::default()
             }
         })
