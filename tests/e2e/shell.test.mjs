@@ -11,13 +11,14 @@ const VIEWS = [
   { label: 'RNN / LSTM', page: 'rnn.html', hash: '#/rnn', heading: 'Recurrent networks and LSTMs', shot: 'rnn' },
   { label: 'Attention', page: 'attention.html', hash: '#/attention', heading: 'Attention and Transformers', shot: 'attention' },
   { label: 'GCN', page: 'gcn.html', hash: '#/gcn', heading: 'Graph convolutional networks', shot: 'gcn' },
+  { label: 'GAT & training', page: 'gcn-learn.html', hash: '#/gcn/learn', heading: 'Graph attention and training', shot: 'gcn-learn' },
 ];
 
 test('home says what each view teaches and links to it', async () => {
   const { page, problems } = await openPage(ctx.browser);
   await page.goto(ctx.server.base);
   await page.getByRole('heading', { name: 'See every number of the lecture computed live' }).waitFor();
-  assert.equal(await page.locator('.card').count(), 3);
+  assert.equal(await page.locator('.card').count(), VIEWS.length);
   await screenshot(page, 'home');
   for (const v of VIEWS) {
     await page.locator(`.card[href="${v.page}${v.hash}"]`).click();
