@@ -298,7 +298,11 @@ pub fn GcnView(
             state.with(|s| gat_state::edge_weights(g, head - 1, &s.graph.edges, picked))
         })
     });
+    // Labels matter on the training page only.
     let marks = Signal::derive(move || {
+        if !second {
+            return None;
+        }
         state.with(|s| {
             let l = train_state::labels_for(&s.labels, s.graph.nodes.len());
             l.iter().any(Option::is_some).then_some(l)
