@@ -1,0 +1,79 @@
+// Browser benchmark: an edit of the graph (the C key on a node toggles its edge to the selected
+// node, as a keyboard user connects and disconnects) → the frame that shows every panel of
+// gcn.html repainted (matrices, message passing, spectrum and GFT), 100 times, at the issue's two
+// sizes; p50/p95 and the ratio to a baseline measured in the same page (an event on a detached
+// element, a frame with nothing to do). Run after scripts/build.sh:
+//   node bench/gcn-edit.mjs
+import { serveDist, launch } from '../tests/e2e/harness.mjs';
+import { report } from './input-to-paint.mjs';
+
+const server = await serveDist();
+const browser = await launch();
+
+// n nodes on a circle, each joined to the next and to one seeded-random other node.
+function graph(n) {
+  let s = 12345;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const nodes = Array.from({ length: n }, (_, i) => ({
+    label: String(i + 1),
+    x: 0.5 + 0.45 * Math.cos((2 * Math.PI * i) / n),
+    y: 0.5 + 0.45 * Math.sin((2 * Math.PI * i) / n),
+  }));
+  const edges = new Set();
+  for (let i = 0; i < n; i++) {
+    const j = (i + 1) % n;
+    edges.add([Math.min(i, j), Math.max(i, j)].join());
+    const k = Math.floor(rand() * n);
+    if (k !== i) edges.add([Math.min(i, k), Math.max(i, k)].join());
+  }
+  return { nodes, edges: [...edges].map((e) => e.split(',').map(Number)).filter(([a, b]) => !(a === 0 && b === 2)) };
+}
+
+const configs = [
+  { label: '40 nodes', n: 40, budget: 16 },
+  { label: '500 nodes', n: 500, budget: 100 },
+];
+console.log('GCN view (gcn.html): graph edit → next painted frame (ms), 100 edits');
+for (const c of configs) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const state = { graph: graph(c.n), preset: '' };
+  await page.goto(server.base + 'gcn.html#/gcn?s=' + encodeURIComponent(JSON.stringify(state)));
+  await page.locator(`.graph-canvas .node[data-node="${c.n - 1}"]`).waitFor();
+  // Select node 1 by keyboard (at 500 nodes the small nodes overlap for a mouse).
+  await page.locator('.graph-canvas .node[data-node="0"]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  const r = await page.evaluate(async ({ runs }) => {
+    const settle = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    async function time(target) {
+      const t = [];
+      for (let k = 0; k < runs; k++) {
+        await settle();
+        t.push(await new Promise((done) => requestAnimationFrame(() => {
+          const t0 = performance.now();
+          target.dispatchEvent(new KeyboardEvent('keydown', { key: 'c', bubbles: true, cancelable: true }));
+          setTimeout(() => done(performance.now() - t0), 0);
+        })));
+      }
+      t.sort((a, b) => a - b);
+      return { p50: t[Math.floor(runs * 0.5)], p95: t[Math.floor(runs * 0.95)] };
+    }
+    const base = await time(document.createElement('div'));
+    const view = document.querySelector('.gcn-view');
+    const engine = [];
+    new MutationObserver(() => engine.push(Number(view.dataset.engineMs)))
+      .observe(view, { attributeFilter: ['data-engine-ms'] });
+    // Node 3 (index 2) is not joined to node 1: each press adds or removes the edge 1–3.
+    const edges = () => document.querySelectorAll('.graph-canvas .edge').length;
+    const before = edges();
+    const work = await time(document.querySelector('.graph-canvas .node[data-node="2"]'));
+    engine.sort((a, b) => a - b);
+    work.engine = engine[Math.floor(engine.length / 2)] ?? NaN;
+    if (engine.length < runs / 2 || edges() !== before) throw new Error(`the edits did not all land (${engine.length} engine runs)`);
+    return { base, work };
+  }, { runs: 100 });
+  console.log(report(c.label, r, c.budget));
+  await page.close();
+}
+await browser.close();
+server.close();
