@@ -70,6 +70,8 @@ pub fn PassingPanel(
     let n = Memo::new(move |_| labels.with(Vec::len));
     let u = Memo::new(move |_| node.get().unwrap_or(0).min(n.get().saturating_sub(1)));
     let pass = Memo::new(move |_| state.with(|s| s.pass.clone()));
+    // Read through memos so moving a node (or the layout's frames) does not redraw the panel.
+    let self_loops = Memo::new(move |_| state.with(|s| s.self_loops));
     let set = move |f: &dyn Fn(&mut super::passing_state::Passing)| {
         state.update(|s| {
             f(&mut s.pass);
@@ -79,7 +81,7 @@ pub fn PassingPanel(
     let label = move |v: usize| labels.with(|l| l.get(v).cloned().unwrap_or_default());
     let update_of = move |agg: Agg| {
         let p = pass.get();
-        let self_loops = state.with(|s| s.self_loops);
+        let self_loops = self_loops.get();
         prop.with(|pr| {
             run.with(|r| {
                 let (r, pr) = (r.as_ref().ok()?, pr.as_ref()?);
@@ -89,7 +91,7 @@ pub fn PassingPanel(
     };
     let stages = move || {
         let p = pass.get();
-        let self_loops = state.with(|s| s.self_loops);
+        let self_loops = self_loops.get();
         let Some(up) = update_of(p.agg) else {
             return view! { <p class="note">"The graph is empty: add a node to pass messages."</p> }
                 .into_any();

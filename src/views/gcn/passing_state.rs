@@ -136,8 +136,8 @@ pub struct Message {
     pub h: f64,
     /// Its weight c_uv (1/√(d_u d_v), 1/|N(u)| or 1).
     pub weight: f64,
-    /// How the weight is computed, with the numbers ("1/√(3·4)").
-    pub weight_text: String,
+    /// (d_u, d_v) as the weight uses them (d̃ with self-loops for the GCN).
+    pub degrees: (f64, f64),
 }
 
 /// One node's update at one layer, stage by stage.
@@ -240,23 +240,26 @@ pub fn node_update(
 ) -> Option<NodeUpdate> {
     let prev = run.stack(agg).h.get(k.checked_sub(1)?)?;
     let h_self = *prev.get(u)?;
-    let m = matrix(r, agg, self_loops);
-    let deg = if agg == Agg::Gcn && self_loops {
-        &r.tilde.degrees
+    // Row u of the aggregation matrix, read from the engine's matrices without forming it (this
+    // runs whenever the picked or hovered node changes).
+    let (a, deg) = if agg == Agg::Gcn && self_loops {
+        (&r.tilde.a, &r.tilde.degrees)
     } else {
-        &r.plain.degrees
+        (&r.plain.a, &r.plain.degrees)
+    };
+    let weight = |v: usize| match agg {
+        Agg::Gcn if self_loops => r.tilde.p[(u, v)],
+        Agg::Gcn => r.plain.p[(u, v)],
+        Agg::Mean | Agg::SelfNeigh => a[(u, v)] / deg[u],
+        Agg::Sum => a[(u, v)],
     };
     let messages: Vec<Message> = (0..prev.len())
-        .filter(|&v| m[(u, v)] != 0.0)
+        .filter(|&v| a[(u, v)] != 0.0)
         .map(|v| Message {
             from: v,
             h: prev[v],
-            weight: m[(u, v)],
-            weight_text: match agg {
-                Agg::Gcn => format!("1/√({}·{})", fmt(deg[u]), fmt(deg[v])),
-                Agg::Mean | Agg::SelfNeigh => format!("1/{}", fmt(deg[u])),
-                Agg::Sum => "1".into(),
-            },
+            weight: weight(v),
+            degrees: (deg[u], deg[v]),
         })
         .collect();
     let sum: f64 = messages.iter().map(|m| m.weight * m.h).sum();
@@ -337,16 +340,9 @@ pub fn stage_lines(
         match up.agg {
             Agg::Gcn => frac(
                 mn("1"),
-                sqrt(mn(m
-                    .weight_text
-                    .trim_start_matches("1/√(")
-                    .trim_end_matches(')')
-                    .to_string())),
+                sqrt(row(vec![num(m.degrees.0, 3), mo("·"), num(m.degrees.1, 3)])),
             ),
-            Agg::Mean | Agg::SelfNeigh => frac(
-                mn("1"),
-                mn(m.weight_text.trim_start_matches("1/").to_string()),
-            ),
+            Agg::Mean | Agg::SelfNeigh => frac(mn("1"), num(m.degrees.0, 3)),
             Agg::Sum => mn("1"),
         }
     };
@@ -451,10 +447,6 @@ pub fn stage_lines(
     ]
 }
 
-fn fmt(v: f64) -> String {
-    crate::widgets::format::fmt_num(v, 3)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,7 +491,7 @@ mod tests {
         assert!((from_1.weight - r.plain.p[(1, 0)]).abs() < 1e-15);
         assert_eq!(from_1.h, 1.0);
         let d = &r.plain.degrees;
-        assert_eq!(from_1.weight_text, format!("1/√({}·{})", d[1], d[0]));
+        assert_eq!(from_1.degrees, (d[1], d[0]));
         // Every neighbour speaks once; no self message without self-loops.
         assert_eq!(up.messages.len() as f64, d[1]);
         assert!(up.messages.iter().all(|m| m.from != 1));

@@ -4,7 +4,7 @@
 //! hidden embedding H⁽¹⁾ moves in a scatter as the classes pull apart.
 
 use super::state::{Colouring, GcnRun, GcnState};
-use super::train_state::{labels_for, not_ready, GcnReport, GcnSession};
+use super::train_state::{labels_for, GcnReport, GcnSession};
 use crate::engine::data::karate_club;
 use crate::engine::train::Status;
 use crate::views::train_loop::{loss_curve, use_session_loop, TrainButtons};
@@ -180,8 +180,10 @@ pub fn TrainingPanel(state: RwSignal<GcnState>, training: Training) -> impl Into
         y_range: Some((0.0, 1.05)),
         ..Default::default()
     });
+    // Through a memo: a node moved (or the layout's frames) must not redraw the charts.
+    let labels = Memo::new(move |_| state.with(|s| s.labels.clone()));
     let scatter = Signal::derive(move || {
-        let labels = state.with(|s| s.labels.clone());
+        let labels = labels.get();
         report.with(|r| {
             let Some(r) = r else {
                 return ChartSpec::default();
@@ -234,11 +236,9 @@ pub fn TrainingPanel(state: RwSignal<GcnState>, training: Training) -> impl Into
         })
     });
     let label_count = move || {
-        state.with(|s| {
-            let n = s.graph.nodes.len();
-            let l = labels_for(&s.labels, n);
+        labels.with(|l| {
             let c = |k| l.iter().filter(|x| **x == Some(k)).count();
-            (c(0), c(1), not_ready(n, &l).is_none())
+            (c(0), c(1))
         })
     };
     view! {
@@ -254,10 +254,10 @@ pub fn TrainingPanel(state: RwSignal<GcnState>, training: Training) -> impl Into
             <div class="training-row">
                 <div class="training-controls">
                     <p class="label-count">{move || {
-                        let (b, r, _) = label_count();
+                        let (b, r) = label_count();
                         format!("{b} node{} labelled blue, {r} red.", if b == 1 { "" } else { "s" })
                     }}</p>
-                    <button class="clear-labels" prop:disabled=move || { let (b, r, _) = label_count(); b + r == 0 }
+                    <button class="clear-labels" prop:disabled=move || { let (b, r) = label_count(); b + r == 0 }
                         on:click=move |_| state.update(|s| s.labels.clear())>"Clear labels"</button>
                     <Select label="Hidden width" name="hidden"
                         options=vec![("2", "2 (plotted as is)"), ("4", "4"), ("8", "8"), ("16", "16")]
