@@ -45,9 +45,43 @@ pub fn fill_rects(ctx: &CanvasRenderingContext2d, rects: &mut [Rect]) {
     }
 }
 
+type Scratch = std::cell::RefCell<Option<(HtmlCanvasElement, CanvasRenderingContext2d)>>;
+
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Option<(HtmlCanvasElement, CanvasRenderingContext2d)>> =
-        const { std::cell::RefCell::new(None) };
+    static SCRATCH: Scratch = const { std::cell::RefCell::new(None) };
+    static CHART_SCRATCH: Scratch = const { std::cell::RefCell::new(None) };
+}
+
+/// The canvas (not in the page) kept in `slot`, created on first use, with its 2-D context.
+fn detached(
+    slot: &'static std::thread::LocalKey<Scratch>,
+) -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    slot.with(|cell| {
+        if cell.borrow().is_none() {
+            let tmp: HtmlCanvasElement = web_sys::window()?
+                .document()?
+                .create_element("canvas")
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            let tctx = tmp
+                .get_context("2d")
+                .ok()
+                .flatten()?
+                .dyn_into::<CanvasRenderingContext2d>()
+                .ok()?;
+            *cell.borrow_mut() = Some((tmp, tctx));
+        }
+        cell.borrow().clone()
+    })
+}
+
+/// A canvas outside the page, shared by every chart, to draw on before copying the picture to
+/// the visible canvas. Setting a font on a canvas in the page makes the browser bring the whole
+/// page's style up to date first (plotters sets it for every label: 2–3 ms of each GCN edit);
+/// a canvas outside the page resolves fonts against the default style.
+pub fn chart_scratch() -> Option<(HtmlCanvasElement, CanvasRenderingContext2d)> {
+    detached(&CHART_SCRATCH)
 }
 
 /// Paints a `rows × cols` grid of cells of edge `cs` with its top-left corner at (x0, y0):
@@ -79,24 +113,7 @@ pub fn paint_cells(
     .ok()?;
     // One scratch canvas for every heatmap: creating a canvas and its context per paint cost
     // more than the painting.
-    let (tmp, tctx) = SCRATCH.with(|cell| {
-        if cell.borrow().is_none() {
-            let tmp: HtmlCanvasElement = web_sys::window()?
-                .document()?
-                .create_element("canvas")
-                .ok()?
-                .dyn_into()
-                .ok()?;
-            let tctx = tmp
-                .get_context("2d")
-                .ok()
-                .flatten()?
-                .dyn_into::<CanvasRenderingContext2d>()
-                .ok()?;
-            *cell.borrow_mut() = Some((tmp, tctx));
-        }
-        cell.borrow().clone()
-    })?;
+    let (tmp, tctx) = detached(&SCRATCH)?;
     if tmp.width() < cols as u32 || tmp.height() < rows as u32 {
         tmp.set_width(tmp.width().max(cols as u32));
         tmp.set_height(tmp.height().max(rows as u32));

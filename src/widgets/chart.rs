@@ -8,6 +8,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Serialize;
 
 /// One line.
@@ -208,18 +209,11 @@ pub fn draw_chart<DB: DrawingBackend>(
                             .map_err(err)?
                     }
                 };
-                drawn.label(s.label.as_str()).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
-                });
+                let _ = drawn;
             }
             if spec.series.len() > 1 {
-                chart
-                    .configure_series_labels()
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(RGBColor(200, 200, 200))
-                    .position(SeriesLabelPosition::UpperLeft)
-                    .draw()
-                    .map_err(err)?;
+                let (px, py) = chart.plotting_area().get_pixel_range();
+                draw_legend(root, (px.start, py.start), &spec.series).map_err(err)?;
             }
         }};
     }
@@ -232,6 +226,63 @@ pub fn draw_chart<DB: DrawingBackend>(
     }
     root.present().map_err(err)?;
     Ok(frame)
+}
+
+/// Legend text size, in pixels.
+const LEGEND_FONT: f64 = 12.0;
+
+/// About how wide `text` is at `size` px in a sans-serif font (digits and lower case are about
+/// half an em). plotters' own legend measures each line by adding it to the page and reading its
+/// size back, which forces a layout of the page per line (6 ms of each GCN edit); a legend box a
+/// little too wide is harmless.
+fn text_width(text: &str, size: f64) -> i32 {
+    (text.chars().count() as f64 * size * 0.56).ceil() as i32
+}
+
+/// The series' legend in the plotting area's upper-left corner: a line sample and the label per
+/// series on a translucent white box.
+fn draw_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x0, y0): (i32, i32),
+    series: &[Series],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (margin, sample, line_h) = (6, 26, 16);
+    let text_w = series
+        .iter()
+        .map(|s| text_width(&s.label, LEGEND_FONT))
+        .max()
+        .unwrap_or(0);
+    let (x, y) = (x0 + 6, y0 + 6);
+    let (w, h) = (
+        sample + text_w + 2 * margin,
+        series.len() as i32 * line_h + 2 * margin - 2,
+    );
+    root.draw(&Rectangle::new(
+        [(x, y), (x + w, y + h)],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    root.draw(&Rectangle::new(
+        [(x, y), (x + w, y + h)],
+        RGBColor(200, 200, 200),
+    ))?;
+    let font = ("sans-serif", LEGEND_FONT)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (k, s) in series.iter().enumerate() {
+        let cy = y + margin + k as i32 * line_h + line_h / 2 - 1;
+        let c = colour(s.colour);
+        root.draw(&PathElement::new(
+            vec![(x + margin, cy), (x + margin + 18, cy)],
+            c.stroke_width(3),
+        ))?;
+        root.draw(&Text::new(
+            s.label.as_str(),
+            (x + margin + sample, cy),
+            font.clone(),
+        ))?;
+    }
+    Ok(())
 }
 
 /// Where the plotting area of a drawn chart lies, to map a click back to data coordinates.
@@ -252,6 +303,34 @@ impl Frame {
         (w > 0.0 && (self.px.0..=self.px.1).contains(&px))
             .then(|| self.x.0 + (px - self.px.0) / w * (self.x.1 - self.x.0))
     }
+}
+
+/// Draws `spec` on a canvas outside the page (see [`super::canvas::chart_scratch`]) and copies
+/// the picture onto `el`.
+fn paint(
+    el: &web_sys::HtmlCanvasElement,
+    spec: &ChartSpec,
+    (w, h): (u32, u32),
+) -> Result<Frame, String> {
+    use wasm_bindgen::JsCast;
+    let no_canvas = || "this browser cannot draw on a canvas".to_string();
+    let (tmp, _) = super::canvas::chart_scratch().ok_or_else(no_canvas)?;
+    if (tmp.width(), tmp.height()) != (w, h) {
+        tmp.set_width(w);
+        tmp.set_height(h);
+    }
+    let backend =
+        plotters_canvas::CanvasBackend::with_canvas_object(tmp.clone()).ok_or_else(no_canvas)?;
+    let f = draw_chart(&backend.into_drawing_area(), spec)?;
+    let ctx = el
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .ok_or_else(no_canvas)?;
+    ctx.draw_image_with_html_canvas_element(&tmp, 0.0, 0.0)
+        .map_err(|_| no_canvas())?;
+    Ok(f)
 }
 
 /// A chart drawn on a canvas whenever `spec` changes.
@@ -295,11 +374,7 @@ pub fn LineChart(
     Effect::new(move |_| {
         let s = spec.get();
         let Some(el) = canvas.get() else { return };
-        let Some(backend) = plotters_canvas::CanvasBackend::with_canvas_object(el) else {
-            error.set(Some("this browser cannot draw on a canvas".into()));
-            return;
-        };
-        match draw_chart(&backend.into_drawing_area(), &s) {
+        match paint(&el, &s, (width, height)) {
             Ok(f) => {
                 frame.set_value(f);
                 error.set(None);
