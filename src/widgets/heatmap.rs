@@ -12,6 +12,10 @@ use leptos::prelude::*;
 const MAX_CELL: f64 = 50.0;
 /// Width the whole grid aims for when the matrix is large.
 const GRID_BUDGET: f64 = 440.0;
+/// Smallest cell edge: a 500-node graph's matrices stay 500 px wide (canvas pixels are cheap;
+/// at the earlier 4-unit minimum five 2000 × 2000 canvases made an edit cost ~0.5 s). Hovering
+/// reads the exact entry.
+const MIN_CELL: f64 = 1.0;
 /// Below this edge length the numbers no longer fit and only colours are drawn.
 const MIN_CELL_FOR_TEXT: f64 = 30.0;
 /// Room for the labels on the left and on top.
@@ -40,7 +44,7 @@ pub fn cell_size_in(n: usize, budget: f64) -> f64 {
     if n == 0 {
         MAX_CELL
     } else {
-        (budget / n as f64).clamp(4.0, MAX_CELL)
+        (budget / n as f64).clamp(MIN_CELL, MAX_CELL)
     }
 }
 
@@ -537,7 +541,11 @@ mod tests {
     fn cells_shrink_for_big_matrices_but_stay_visible() {
         assert_eq!(cell_size(6), MAX_CELL);
         assert!(cell_size(34) < MIN_CELL_FOR_TEXT);
-        assert!(cell_size(10_000) >= 4.0);
+        assert!(cell_size(10_000) >= MIN_CELL);
+        assert!(
+            cell_size(500) * 500.0 <= 500.0,
+            "a 500-node matrix is at most 500 units wide"
+        );
     }
 
     #[test]
