@@ -10,7 +10,7 @@ sed 's/data-wasm-opt="z"/& data-keep-debug/' "$page.html" > index-prof.html
 trunk build --release --dist /tmp/dist-prof index-prof.html
 wasm=$(ls /tmp/dist-prof/*_bg.wasm)
 node_modules/.bin/wasm-opt -Oz -g target/wasm-bindgen/release/nnviz_bg.wasm -o "$wasm" \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-simd
 sed -i 's/ integrity="[^"]*"//g' /tmp/dist-prof/index.html
 rm index-prof.html
 echo "named build in /tmp/dist-prof"
