@@ -29,10 +29,12 @@ function graph(n) {
   return { nodes, edges: [...edges].map((e) => e.split(',').map(Number)).filter(([a, b]) => !(a === 0 && b === 2)) };
 }
 
+// SIZES=40 runs one size only.
+const sizes = process.env.SIZES ? process.env.SIZES.split(',').map(Number) : [40, 500];
 const configs = [
   { label: '40 nodes', n: 40, budget: 16 },
   { label: '500 nodes', n: 500, budget: 100 },
-];
+].filter((c) => sizes.includes(c.n));
 console.log('GCN view (gcn.html): graph edit → next painted frame (ms), 100 edits');
 for (const c of configs) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -3,7 +3,10 @@
 //   sed 's/data-wasm-opt="z"/& data-keep-debug/' index.html > index-prof.html
 //   trunk build --release --dist /tmp/dist-prof index-prof.html
 //   NNVIZ_DIST=/tmp/dist-prof node bench/profile.mjs '#/rnn?s=…' '[data-control="sigma"] input' 0.5 1.45
-// (or VALUES='["text 1", "text 2"]' to cycle through given values, e.g. sentences in a textarea)
+// (or VALUES='["text 1", "text 2"]' to cycle through given values, e.g. sentences in a textarea;
+// or KEY=c to press that key on the selector instead, after pressing Enter on PRESELECT, e.g. the
+// GCN view's edge toggle: KEY=c PRESELECT='.graph-canvas .node[data-node="0"]' node bench/profile.mjs
+//   'gcn.html#/gcn?s=…' '.graph-canvas .node[data-node="2"]')
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
 
 const [hash = '#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '30'] = process.argv.slice(2);
@@ -14,19 +17,29 @@ await page.goto(server.base + hash);
 await page.locator(selector).waitFor();
 await page.waitForTimeout(800);
 const cdp = await page.context().newCDPSession(page);
+if (process.env.PRESELECT) {
+  await page.locator(process.env.PRESELECT).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+}
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 await cdp.send('Profiler.start');
 if (process.env.HIDE) await page.evaluate((h) => { for (const s of h.split(',')) document.querySelector(s).style.display = 'none'; }, process.env.HIDE);
-await page.evaluate(async ({ selector, lo, hi, n, values }) => {
+await page.evaluate(async ({ selector, lo, hi, n, values, key }) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const input = document.querySelector(selector);
   for (let k = 0; k < n; k++) {
+    if (key) {
+      input.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+      await frame();
+      continue;
+    }
     input.value = values ? values[k % values.length] : String(lo + (hi - lo) * (k % 10) / 9);
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await frame();
   }
-}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n), values: process.env.VALUES ? JSON.parse(process.env.VALUES) : null });
+}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n), values: process.env.VALUES ? JSON.parse(process.env.VALUES) : null, key: process.env.KEY });
 const { profile } = await cdp.send('Profiler.stop');
 const self = new Map();
 const dt = new Map();
