@@ -192,13 +192,17 @@ pub fn draw_chart<DB: DrawingBackend>(
             let base = if spec.log_y { y0 } else { 0.0f64.clamp(y0, y1) };
             for (k, (s, pts)) in spec.series.iter().zip(data).enumerate() {
                 let c = colour(s.colour);
-                let drawn = match spec.kind {
-                    ChartKind::Lines => chart
-                        .draw_series(LineSeries::new(pts, c.stroke_width(2)))
-                        .map_err(err)?,
-                    ChartKind::Points => chart
-                        .draw_series(pts.into_iter().map(|p| Circle::new(p, 4, c.filled())))
-                        .map_err(err)?,
+                match spec.kind {
+                    ChartKind::Lines => {
+                        chart
+                            .draw_series(LineSeries::new(pts, c.stroke_width(2)))
+                            .map_err(err)?;
+                    }
+                    ChartKind::Points => {
+                        chart
+                            .draw_series(pts.into_iter().map(|p| Circle::new(p, 4, c.filled())))
+                            .map_err(err)?;
+                    }
                     ChartKind::Bars => {
                         let off = (k as f64 - (n_series - 1.0) / 2.0) * bar_w;
                         chart
@@ -206,10 +210,9 @@ pub fn draw_chart<DB: DrawingBackend>(
                                 let (a, b) = (x + off - bar_w / 2.0, x + off + bar_w / 2.0);
                                 Rectangle::new([(a, base), (b, y)], c.filled())
                             }))
-                            .map_err(err)?
+                            .map_err(err)?;
                     }
-                };
-                let _ = drawn;
+                }
             }
             if spec.series.len() > 1 {
                 let (px, py) = chart.plotting_area().get_pixel_range();
