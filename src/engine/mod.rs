@@ -14,6 +14,7 @@ pub mod error;
 pub mod gcn;
 pub mod gradcheck;
 pub mod linalg;
+pub mod matmul;
 pub mod ops;
 pub mod optim;
 pub mod params;
