@@ -20,6 +20,7 @@
 
 pub mod app;
 pub mod engine;
+pub mod gpu;
 pub mod graph;
 pub mod hooks;
 pub mod route;

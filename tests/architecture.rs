@@ -79,3 +79,38 @@ fn engine_imports_nothing_from_upper_layers() {
         report.join("\n")
     );
 }
+
+/// src/gpu sits beside the engine, under the widgets: it may use the engine (the trait it
+/// implements) and the browser, but nothing of the UI.
+#[test]
+fn gpu_imports_nothing_from_the_ui() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gpu");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    assert!(
+        !files.is_empty(),
+        "expected sources under {}",
+        root.display()
+    );
+    let mut report = Vec::new();
+    for f in files {
+        let text = fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let ui = ["leptos", "plotters"]
+                .iter()
+                .any(|c| code.contains(&format!("{c}::")) || code.contains(&format!("use {c}")))
+                || ["app", "views", "widgets", "hooks", "route"]
+                    .iter()
+                    .any(|m| code.contains(&format!("crate::{m}")));
+            if ui {
+                report.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "gpu layer violations:\n{}",
+        report.join("\n")
+    );
+}

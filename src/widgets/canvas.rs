@@ -118,6 +118,10 @@ pub fn paint_cells(
         tmp.set_width(tmp.width().max(cols as u32));
         tmp.set_height(tmp.height().max(rows as u32));
     }
+    // web-sys's unstable API set (on for wasm, for WebGPU) types the position as integers.
+    #[cfg(web_sys_unstable_apis)]
+    tctx.put_image_data(&img, 0, 0).ok()?;
+    #[cfg(not(web_sys_unstable_apis))]
     tctx.put_image_data(&img, 0.0, 0.0).ok()?;
     ctx.set_image_smoothing_enabled(false);
     ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
