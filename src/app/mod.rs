@@ -1,5 +1,6 @@
 //! The shell: header, navigation between the views, the hash router and the error banner.
 
+pub mod backend;
 mod pages;
 mod panic;
 
@@ -21,6 +22,7 @@ fn current_route() -> Option<Route> {
 #[component]
 pub fn App() -> impl IntoView {
     let route = RwSignal::new(current_route());
+    let compute = backend::provide_compute();
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         // A view rewriting its own state in the hash must not be re-mounted.
         let next = current_route();
@@ -59,6 +61,7 @@ pub fn App() -> impl IntoView {
             <a class="brand" href=Route::Home.link()>"nnviz"</a>
             <span class="tagline">"Recurrent nets, attention and graph networks — every formula computed live"</span>
             <nav aria-label="views">{nav}</nav>
+            <backend::BackendIndicator compute=compute/>
         </header>
         <main id="content">
             {move || match route.get() {
@@ -71,6 +74,8 @@ pub fn App() -> impl IntoView {
                 Some(Route::Gcn) => view! { <crate::views::GcnView/> }.into_any(),
                 #[cfg(feature = "gcn-learn")]
                 Some(Route::GcnLearn) => view! { <crate::views::GcnView learn=true/> }.into_any(),
+                #[cfg(feature = "gpu-bench")]
+                Some(Route::GpuBench) => view! { <crate::views::GpuBenchView/> }.into_any(),
                 // A view of another page (an old link, or a hash typed by hand): go there,
                 // keeping the hash with its state. (Unreachable when every view is built in.)
                 #[allow(unreachable_patterns)]

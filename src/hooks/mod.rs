@@ -13,3 +13,17 @@ pub fn now_ms() -> f64 {
     #[cfg(not(target_arch = "wasm32"))]
     0.0
 }
+
+/// Lets the browser paint and handle input before continuing (a `setTimeout(0)` turn), so a
+/// long computation split into slices never blocks a frame. Natively it returns at once.
+pub async fn yield_to_browser() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let p = js_sys::Promise::new(&mut |resolve, _reject| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback(&resolve);
+            }
+        });
+        let _ = p.await;
+    }
+}
