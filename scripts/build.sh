@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$NNVIZ_ROOT"
 rm -rf dist.new
 mkdir -p dist.new
-for page in index rnn attention gcn gcn-learn; do
+for page in index rnn attention gcn gcn-learn gpu; do
   echo "==> $page.html"
   trunk build "$page.html" --release --dist "target/pages/$page" "$@"
   for f in "target/pages/$page"/*; do

@@ -13,7 +13,7 @@ echo "==> 1/4 native tests"
 cargo test --locked
 
 echo "==> 2/4 browser tests (wasm-bindgen-test in headless Chromium)"
-cargo test --locked --target wasm32-unknown-unknown --test browser --test browser_rnn --test browser_attention --test browser_gcn
+cargo test --locked --target wasm32-unknown-unknown --test browser --test browser_rnn --test browser_attention --test browser_gcn --test browser_gpu
 
 echo "==> 3/4 release build and size budget"
 scripts/build.sh

@@ -1,4 +1,4 @@
-//! Hash routes: `#/`, `#/rnn`, `#/attention`, `#/gcn`, `#/gcn/learn`.
+//! Hash routes: `#/`, `#/rnn`, `#/attention`, `#/gcn`, `#/gcn/learn`, `#/gpu`.
 //!
 //! Written by hand because leptos_router (0.8) routes on the URL path only — hash mode is an
 //! open feature request (leptos-rs/leptos#2184) — and path routes need rewrite rules that plain
@@ -17,16 +17,19 @@ pub enum Route {
     Gcn,
     /// The same graph, learning: graph attention and semi-supervised training.
     GcnLearn,
+    /// CPU vs WebGPU matrix multiply, measured in this browser.
+    GpuBench,
 }
 
 impl Route {
     /// Every route, in navigation order.
-    pub const ALL: [Route; 5] = [
+    pub const ALL: [Route; 6] = [
         Route::Home,
         Route::Rnn,
         Route::Attention,
         Route::Gcn,
         Route::GcnLearn,
+        Route::GpuBench,
     ];
 
     /// Parses `location.hash` (with or without the leading `#`, with an optional `?query`).
@@ -40,6 +43,7 @@ impl Route {
             "/attention" => Some(Route::Attention),
             "/gcn" => Some(Route::Gcn),
             "/gcn/learn" => Some(Route::GcnLearn),
+            "/gpu" => Some(Route::GpuBench),
             _ => None,
         }
     }
@@ -52,6 +56,7 @@ impl Route {
             Route::Attention => "#/attention",
             Route::Gcn => "#/gcn",
             Route::GcnLearn => "#/gcn/learn",
+            Route::GpuBench => "#/gpu",
         }
     }
 
@@ -65,6 +70,7 @@ impl Route {
             Route::Attention => "attention.html",
             Route::Gcn => "gcn.html",
             Route::GcnLearn => "gcn-learn.html",
+            Route::GpuBench => "gpu.html",
         }
     }
 
@@ -83,6 +89,7 @@ impl Route {
             Route::Attention => cfg!(feature = "attention"),
             Route::Gcn => cfg!(feature = "gcn"),
             Route::GcnLearn => cfg!(feature = "gcn-learn"),
+            Route::GpuBench => cfg!(feature = "gpu-bench"),
         }
     }
 
@@ -94,6 +101,7 @@ impl Route {
             Route::Attention => "Attention",
             Route::Gcn => "GCN",
             Route::GcnLearn => "GAT & training",
+            Route::GpuBench => "GPU benchmark",
         }
     }
 }
@@ -131,6 +139,7 @@ mod tests {
         assert_eq!(Route::parse("#/gcn/"), Some(Route::Gcn));
         assert_eq!(Route::parse("#/gcn?seed=3"), Some(Route::Gcn));
         assert_eq!(Route::parse("#/gcn/learn?s=1"), Some(Route::GcnLearn));
+        assert_eq!(Route::parse("#/gpu"), Some(Route::GpuBench));
         assert_eq!(Route::parse("#/nope"), None);
     }
 }

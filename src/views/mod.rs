@@ -5,6 +5,8 @@
 pub mod attention;
 #[cfg(any(feature = "gcn", feature = "gcn-learn"))]
 pub mod gcn;
+#[cfg(feature = "gpu-bench")]
+pub mod gpu_bench;
 #[cfg(feature = "rnn")]
 pub mod rnn;
 pub mod train_loop;
@@ -13,6 +15,8 @@ pub mod train_loop;
 pub use attention::AttentionView;
 #[cfg(any(feature = "gcn", feature = "gcn-learn"))]
 pub use gcn::GcnView;
+#[cfg(feature = "gpu-bench")]
+pub use gpu_bench::GpuBenchView;
 #[cfg(feature = "rnn")]
 pub use rnn::RnnView;
 

@@ -54,12 +54,16 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export function launch() {
+/** Chromium without WebGPU (the default here), or with `extra` flags, e.g. WEBGPU_ARGS. */
+export function launch(extra = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extra],
   });
 }
+
+/** Headless Chromium offers a WebGPU adapter (SwiftShader) only with this flag. */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
 
 /** Opens a page that records console errors and uncaught exceptions into `problems`. */
 export async function openPage(browser, viewport = { width: 1280, height: 800 }) {
@@ -85,11 +89,11 @@ export async function panelShot(locator, name) {
 }
 
 /** Starts the dist server and a browser for a test file; closes both after it. */
-export function useBrowser({ before, after }) {
+export function useBrowser({ before, after, args = [] }) {
   const ctx = {};
   before(async () => {
     ctx.server = await serveDist();
-    ctx.browser = await launch();
+    ctx.browser = await launch(args);
   });
   after(async () => {
     await ctx.browser?.close();
