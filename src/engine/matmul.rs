@@ -63,15 +63,24 @@ pub fn matmul_rows(a: &Mat, b: &Mat, rows: Range<usize>) -> Result<Mat> {
     Ok(a.rows(start, end - start) * b)
 }
 
-/// A·B computed a few rows at a time ([`step`](Self::step)), so a long CPU multiply can run
-/// in bounded slices between frames.
+/// A·B computed a block of C at a time ([`step`](Self::step)), so a long CPU multiply can run
+/// in bounded slices between frames. Blocks are [`BLOCK_ROWS`] rows by at least
+/// [`MIN_BLOCK_COLS`] columns: thinner slices fall off nalgebra's blocked `gemm` (a 1-row slice
+/// of a 512² product ran 30× slower than the whole product).
 #[derive(Debug, Clone)]
 pub struct SlicedProduct {
     a: Mat,
     b: Mat,
     c: Mat,
-    next: usize,
+    /// Next block's first row and column.
+    row: usize,
+    col: usize,
 }
+
+/// Rows of C per block of a [`SlicedProduct`].
+pub const BLOCK_ROWS: usize = 64;
+/// Fewest columns of C per block (unless C has fewer).
+pub const MIN_BLOCK_COLS: usize = 16;
 
 impl SlicedProduct {
     /// Starts A·B (shapes checked).
@@ -81,33 +90,40 @@ impl SlicedProduct {
             a,
             b,
             c: Mat::zeros(m, n),
-            next: 0,
+            row: 0,
+            col: 0,
         })
     }
 
-    /// Computes up to `rows` more rows of C; returns how many it computed.
-    pub fn step(&mut self, rows: usize) -> usize {
-        let start = self.next;
-        let len = rows.max(1).min(self.a.nrows() - start);
-        if len > 0 {
-            let part = self.a.rows(start, len) * &self.b;
-            self.c.rows_mut(start, len).copy_from(&part);
+    /// Computes the next block of C, sized to about `work` multiply-adds (at least
+    /// [`MIN_BLOCK_COLS`] columns, at most the rest of the block row); returns the
+    /// multiply-adds done (0 when finished).
+    pub fn step(&mut self, work: usize) -> usize {
+        let (m, k, n) = (self.a.nrows(), self.a.ncols(), self.b.ncols());
+        if self.done() {
+            return 0;
         }
-        self.next += len;
-        len
+        let rows = BLOCK_ROWS.min(m - self.row);
+        let per_col = (rows * k).max(1);
+        let cols = (work / per_col).max(MIN_BLOCK_COLS).min(n - self.col);
+        let part = self.a.rows(self.row, rows) * self.b.columns(self.col, cols);
+        self.c
+            .view_mut((self.row, self.col), (rows, cols))
+            .copy_from(&part);
+        self.col += cols;
+        if self.col >= n {
+            self.col = 0;
+            self.row += rows;
+        }
+        rows * cols * k
     }
 
-    /// Whether every row is computed.
+    /// Whether every block is computed.
     pub fn done(&self) -> bool {
-        self.next >= self.a.nrows()
+        self.row >= self.a.nrows() || self.b.ncols() == 0
     }
 
-    /// Multiply-adds in one row of C (k·n), to size the slices.
-    pub fn row_work(&self) -> usize {
-        self.a.ncols() * self.b.ncols()
-    }
-
-    /// C (rows not yet computed are zero).
+    /// C (blocks not yet computed are zero).
     pub fn into_product(self) -> Mat {
         self.c
     }
@@ -320,16 +336,27 @@ mod tests {
         let a = uniform(&mut r, 10, 6, 1.0);
         let b = uniform(&mut r, 6, 3, 1.0);
         let mut p = SlicedProduct::new(a.clone(), b.clone()).unwrap();
-        assert_eq!(p.row_work(), 18);
-        let mut steps = 0;
-        while !p.done() {
-            assert!(p.step(4) > 0);
-            steps += 1;
-        }
-        assert_eq!(steps, 3);
-        assert_eq!(p.step(4), 0);
+        assert_eq!(
+            p.step(1),
+            10 * 3 * 6,
+            "C is narrower than a block: all of it"
+        );
+        assert!(p.done() && p.step(1) == 0);
         assert!(max_abs_diff(&p.into_product(), &(&a * &b)) < 1e-14);
         assert!(SlicedProduct::new(a.clone(), a).is_err());
+        // Uneven blocks: 150 rows (64 + 64 + 22) by 70 columns (16-column minimum).
+        let a = uniform(&mut r, 150, 9, 1.0);
+        let b = uniform(&mut r, 9, 70, 1.0);
+        let mut p = SlicedProduct::new(a.clone(), b.clone()).unwrap();
+        let (mut steps, mut work) = (0, 0);
+        while !p.done() {
+            work += p.step(64 * 9 * 20);
+            steps += 1;
+        }
+        assert_eq!(work, 150 * 9 * 70, "every multiply-add once");
+        // 20, 20, 20, 10 columns in the two full block rows; 58 and 12 in the last (22 rows).
+        assert_eq!(steps, 4 + 4 + 2);
+        assert!(max_abs_diff(&p.into_product(), &(&a * &b)) < 1e-14);
     }
 
     #[test]

@@ -49,18 +49,18 @@ impl Row {
 /// seconds spent computing (not waiting). `None` when the run was stopped.
 async fn cpu_sliced(a: Mat, b: Mat, live: impl Fn() -> bool) -> Option<(Mat, f64)> {
     let mut p = SlicedProduct::new(a, b).ok()?;
-    let mut rows = (1usize << 18) / p.row_work().max(1);
+    let mut work = 1usize << 20;
     let mut spent = 0.0;
     while !p.done() {
         if !live() {
             return None;
         }
         let t0 = now_ms();
-        let done = p.step(rows.max(1));
+        let done = p.step(work);
         let dt = now_ms() - t0;
         spent += dt;
         // Aim the next slice at SLICE_MS from this one's rate.
-        rows = ((done as f64 * SLICE_MS / dt.max(0.05)) as usize).clamp(1, 4096);
+        work = ((done as f64 * SLICE_MS / dt.max(0.05)) as usize).clamp(1 << 16, 1 << 26);
         yield_to_browser().await;
     }
     Some((p.into_product(), spent / 1e3))
