@@ -187,6 +187,50 @@ async fn the_header_names_the_adapter_and_the_switch_forces_the_cpu() {
 }
 
 #[wasm_bindgen_test]
+async fn products_go_to_the_gpu_only_past_the_measured_crossover() {
+    use leptos::prelude::*;
+    use nnviz::app::backend::{provide_compute, BackendStatus, Used};
+    let owner = Owner::new();
+    let compute = owner.with(provide_compute);
+    for _ in 0..100 {
+        if compute.status.get_untracked() != BackendStatus::Detecting {
+            break;
+        }
+        tick(50).await;
+    }
+    assert!(matches!(compute.status.get_untracked(), BackendStatus::Ready(_)));
+    let big = Mat::from_fn(32, 32, |i, j| (i + 2 * j) as f64 * 0.01);
+    let small = Mat::from_fn(8, 8, |i, j| (i * j) as f64 * 0.1);
+    // Nothing measured: everything on the CPU, exactly nalgebra's product.
+    let (c, used) = compute.matmul(&big, &big).await.unwrap();
+    assert_eq!((used, c), (Used::Cpu, &big * &big));
+    // A crossover of 16: 32³ goes to the GPU (f32 rounding only), 8³ stays.
+    compute.record_crossover(Some(16));
+    let (c, used) = compute.matmul(&big, &big).await.unwrap();
+    assert_eq!(used, Used::Gpu);
+    assert!(max_abs_diff(&c, &(&big * &big)) <= f32_tolerance(&big, &big));
+    assert_eq!(compute.matmul(&small, &small).await.unwrap().1, Used::Cpu);
+    // The CPU-only switch wins over the crossover.
+    compute.set_force_cpu(true);
+    assert_eq!(compute.matmul(&big, &big).await.unwrap().1, Used::Cpu);
+    compute.set_force_cpu(false);
+    // A product the GPU refuses (a side above its limit) is recomputed on the CPU, and said so.
+    let tall = Mat::from_element(nnviz::gpu::MAX_SIDE + 1, 1, 1.0);
+    let one = Mat::from_element(1, 1, 2.0);
+    let (c, used) = compute.matmul(&tall, &one).await.unwrap();
+    assert_eq!((used, c[(0, 0)]), (Used::Cpu, 2.0));
+    let err = compute.last_error.get_untracked().unwrap_or_default();
+    assert!(err.contains("above"), "{err}");
+    // Shape errors are errors, not a fallback.
+    assert!(compute.matmul(&small, &tall).await.is_err());
+    // The crossover is remembered for this adapter; leave the browser as it was.
+    let store = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert!(store.get_item("nnviz.gpu-crossover").unwrap().unwrap().starts_with("16\t"));
+    store.remove_item("nnviz.gpu-crossover").unwrap();
+    drop(owner);
+}
+
+#[wasm_bindgen_test]
 async fn without_navigator_gpu_the_request_says_why() {
     // Hide WebGPU on this navigator object (as a browser without it), then restore it.
     let nav = web_sys::window().unwrap().navigator();

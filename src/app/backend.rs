@@ -82,10 +82,7 @@ impl Compute {
         if self.force_cpu.get_untracked() {
             return None;
         }
-        self.gpu
-            .try_get_value()
-            .flatten()
-            .filter(|g| g.lost().is_none())
+        self.gpu_device()
     }
 
     /// The GPU backend whether or not the switch forces the CPU (the benchmark compares both).

@@ -25,7 +25,8 @@ pub struct GpuMatmul {
     pipeline: GpuComputePipeline,
     /// Buffers of the last call, reused while big enough.
     buffers: RefCell<Option<Rc<Buffers>>>,
-    /// A call is between submit and readback: a second call meanwhile gets its own buffers.
+    /// A call holds the kept buffers (between submit and readback): a second call meanwhile
+    /// gets buffers of its own.
     busy: Rc<Cell<bool>>,
     /// Why the device was lost, once it was.
     lost: Rc<RefCell<Option<String>>>,
@@ -173,12 +174,13 @@ impl GpuMatmul {
             .map_err(|e| gpu_err("buffer", js_err(e)))
     }
 
-    /// Buffers big enough for `need` bytes of A, B and C: the kept ones when they are, else new
-    /// ones (kept for the next call unless another call holds the kept ones).
-    fn buffers_for(&self, need: [u32; 3]) -> Result<Rc<Buffers>> {
+    /// Buffers big enough for `need` bytes of A, B and C, and whether they are the kept ones:
+    /// the kept ones when they are free and big enough, else new ones (kept for later calls
+    /// unless the kept ones are in use by a call in flight).
+    fn buffers_for(&self, need: [u32; 3]) -> Result<(Rc<Buffers>, bool)> {
         if let Some(b) = self.buffers.borrow().as_ref() {
             if !self.busy.get() && (0..3).all(|i| b.cap[i] >= need[i]) {
-                return Ok(b.clone());
+                return Ok((b.clone(), true));
             }
         }
         // Room to grow: the next call of a similar size reuses these.
@@ -186,14 +188,8 @@ impl GpuMatmul {
         let storage = gpu_buffer_usage::STORAGE | gpu_buffer_usage::COPY_DST;
         let a = self.buffer(cap[0], storage)?;
         let b = self.buffer(cap[1], storage)?;
-        let c = self.buffer(
-            cap[2],
-            gpu_buffer_usage::STORAGE | gpu_buffer_usage::COPY_SRC,
-        )?;
-        let read = self.buffer(
-            cap[2],
-            gpu_buffer_usage::MAP_READ | gpu_buffer_usage::COPY_DST,
-        )?;
+        let c = self.buffer(cap[2], gpu_buffer_usage::STORAGE | gpu_buffer_usage::COPY_SRC)?;
+        let read = self.buffer(cap[2], gpu_buffer_usage::MAP_READ | gpu_buffer_usage::COPY_DST)?;
         let dims = self.buffer(16, gpu_buffer_usage::UNIFORM | gpu_buffer_usage::COPY_DST)?;
         let entries = [
             GpuBindGroupEntry::new_with_gpu_buffer(0, &a),
@@ -214,10 +210,49 @@ impl GpuMatmul {
             group,
             cap,
         });
-        if !self.busy.get() {
+        let keep = !self.busy.get();
+        if keep {
             *self.buffers.borrow_mut() = Some(fresh.clone());
         }
-        Ok(fresh)
+        Ok((fresh, keep))
+    }
+
+    /// Writes A, B and the dims, records the dispatch and the copy of C, and submits.
+    fn submit(&self, bufs: &Buffers, a: &[f32], b: &[f32], mkn: [usize; 3]) -> Result<()> {
+        let [m, k, n] = mkn;
+        let queue = self.device.queue();
+        let write = |buf: &GpuBuffer, data: &js_sys::Object| {
+            queue
+                .write_buffer_with_u32_and_buffer_source(buf, 0, data)
+                .map_err(|e| gpu_err("upload", js_err(e)))
+        };
+        if !a.is_empty() {
+            write(&bufs.a, &Float32Array::from(a))?;
+        }
+        if !b.is_empty() {
+            write(&bufs.b, &Float32Array::from(b))?;
+        }
+        write(
+            &bufs.dims,
+            &Uint32Array::from(&[m as u32, k as u32, n as u32, 0][..]),
+        )?;
+        let encoder = self.device.create_command_encoder();
+        let pass = encoder.begin_compute_pass();
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, Some(&bufs.group));
+        let (gx, gy) = workgroups(m, n);
+        if gx > 0 && gy > 0 {
+            pass.dispatch_workgroups_with_workgroup_count_y(gx, gy);
+        }
+        pass.end();
+        let c_bytes = (m * n * 4) as u32;
+        if c_bytes > 0 {
+            encoder
+                .copy_buffer_to_buffer_with_u32_and_u32_and_u32(&bufs.c, 0, &bufs.read, 0, c_bytes)
+                .map_err(|e| gpu_err("copy", js_err(e)))?;
+        }
+        queue.submit(&[encoder.finish()]);
+        Ok(())
     }
 
     /// Uploads A and B, dispatches the kernel, copies C out and reads it back.
@@ -233,49 +268,26 @@ impl GpuMatmul {
         }
         let bytes = |len: usize| (len * 4) as u32;
         let c_bytes = bytes(m * n);
-        let bufs = self.buffers_for([bytes(a.len()), bytes(b.len()), c_bytes])?;
-        let queue = self.device.queue();
+        let (bufs, kept) = self.buffers_for([bytes(a.len()), bytes(b.len()), c_bytes])?;
         self.device.push_error_scope(GpuErrorFilter::Validation);
         self.device.push_error_scope(GpuErrorFilter::OutOfMemory);
-        let write = |buf: &GpuBuffer, data: &js_sys::Object| {
-            queue
-                .write_buffer_with_u32_and_buffer_source(buf, 0, data)
-                .map_err(|e| gpu_err("upload", js_err(e)))
-        };
-        if !a.is_empty() {
-            write(&bufs.a, &Float32Array::from(&a[..]))?;
-        }
-        if !b.is_empty() {
-            write(&bufs.b, &Float32Array::from(&b[..]))?;
-        }
-        write(
-            &bufs.dims,
-            &Uint32Array::from(&[m as u32, k as u32, n as u32, 0][..]),
-        )?;
-        let encoder = self.device.create_command_encoder();
-        let pass = encoder.begin_compute_pass();
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, Some(&bufs.group));
-        let (gx, gy) = workgroups(m, n);
-        if gx > 0 && gy > 0 {
-            pass.dispatch_workgroups_with_workgroup_count_y(gx, gy);
-        }
-        pass.end();
-        if c_bytes > 0 {
-            encoder
-                .copy_buffer_to_buffer_with_u32_and_u32_and_u32(&bufs.c, 0, &bufs.read, 0, c_bytes)
-                .map_err(|e| gpu_err("copy", js_err(e)))?;
-        }
-        queue.submit(&[encoder.finish()]);
-        self.busy.set(true);
-        let _release = Release(self.busy.clone());
+        let submitted = self.submit(&bufs, &a, &b, [m, k, n]);
+        // Until this call ends, the kept buffers are its own (no await came before this).
+        let _release = (kept && submitted.is_ok()).then(|| {
+            self.busy.set(true);
+            Release(self.busy.clone())
+        });
+        // Both scopes are always popped, so none is left on the device's stack.
+        let mut first = submitted.err();
         for _ in 0..2 {
-            let scope = self.device.pop_error_scope().await;
-            match scope.map(|e| e.into_option()) {
-                Ok(None) => {}
-                Ok(Some(err)) => return Err(gpu_err("error", err.message())),
-                Err(e) => return Err(gpu_err("error", js_err(e))),
-            }
+            let popped = match self.device.pop_error_scope().await {
+                Ok(e) => e.into_option().map(|e| gpu_err("error", e.message())),
+                Err(e) => Some(gpu_err("error", js_err(e))),
+            };
+            first = first.or(popped);
+        }
+        if let Some(e) = first {
+            return Err(e);
         }
         if c_bytes == 0 {
             return Ok(Mat::zeros(m, n));

@@ -87,7 +87,8 @@ async fn gpu_timed(
     Ok((c, times[times.len() / 2]))
 }
 
-/// Runs the benchmark up to `max_n`, publishing each row as it is measured.
+/// Runs the benchmark up to `max_n`, publishing each row as it is measured (and stopping
+/// quietly if the page's view is gone).
 async fn run_benchmark(
     compute: Compute,
     max_n: usize,
@@ -98,7 +99,7 @@ async fn run_benchmark(
     let gpu = compute.gpu_device();
     if let Some(g) = &gpu {
         // The first dispatch compiles and allocates: not part of any timing.
-        progress.set("Warming up the GPU…".into());
+        let _ = progress.try_set("Warming up the GPU…".into());
         let w = Mat::from_element(64, 64, 1.0);
         let _ = g.matmul(&w, &w).await;
     }
@@ -109,7 +110,7 @@ async fn run_benchmark(
         let mut r = rng(SEED ^ n as u64);
         let a = uniform(&mut r, n, n, 1.0);
         let b = uniform(&mut r, n, n, 1.0);
-        progress.set(format!("n = {n}: CPU…"));
+        let _ = progress.try_set(format!("n = {n}: CPU…"));
         yield_to_browser().await;
         // The median of 3 runs where a run is short (one run is at the mercy of a timer tick).
         let mut cpu_times = Vec::new();
@@ -128,9 +129,9 @@ async fn run_benchmark(
             cpu: Some(cpu_s),
             ..Row::default()
         };
-        rows.update(|v| v.push(row.clone()));
+        let _ = rows.try_update(|v| v.push(row.clone()));
         if let Some(g) = &gpu {
-            progress.set(format!("n = {n}: WebGPU…"));
+            let _ = progress.try_set(format!("n = {n}: WebGPU…"));
             let reps = if n <= 256 { 5 } else { 1 };
             match gpu_timed(g, &a, &b, reps).await {
                 Ok((c, s)) => {
@@ -142,18 +143,21 @@ async fn run_benchmark(
             if !live() {
                 return;
             }
-            rows.update(|v| {
+            let _ = rows.try_update(|v| {
                 if let Some(last) = v.last_mut() {
                     *last = row.clone();
                 }
             });
         }
     }
-    let timings: Vec<Timing> = rows.get_untracked().iter().map(Row::timing).collect();
+    let Some(timings) = rows.try_with_untracked(|v| v.iter().map(Row::timing).collect::<Vec<_>>())
+    else {
+        return;
+    };
     if gpu.is_some() {
         compute.record_crossover(crossover(&timings));
     }
-    progress.set("Done.".into());
+    let _ = progress.try_set("Done.".into());
 }
 
 fn ms(s: Option<f64>) -> String {
