@@ -198,7 +198,10 @@ async fn products_go_to_the_gpu_only_past_the_measured_crossover() {
         }
         tick(50).await;
     }
-    assert!(matches!(compute.status.get_untracked(), BackendStatus::Ready(_)));
+    assert!(matches!(
+        compute.status.get_untracked(),
+        BackendStatus::Ready(_)
+    ));
     let big = Mat::from_fn(32, 32, |i, j| (i + 2 * j) as f64 * 0.01);
     let small = Mat::from_fn(8, 8, |i, j| (i * j) as f64 * 0.1);
     // Nothing measured: everything on the CPU, exactly nalgebra's product.
@@ -225,7 +228,11 @@ async fn products_go_to_the_gpu_only_past_the_measured_crossover() {
     assert!(compute.matmul(&small, &tall).await.is_err());
     // The crossover is remembered for this adapter; leave the browser as it was.
     let store = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    assert!(store.get_item("nnviz.gpu-crossover").unwrap().unwrap().starts_with("16\t"));
+    assert!(store
+        .get_item("nnviz.gpu-crossover")
+        .unwrap()
+        .unwrap()
+        .starts_with("16\t"));
     store.remove_item("nnviz.gpu-crossover").unwrap();
     drop(owner);
 }

@@ -188,8 +188,14 @@ impl GpuMatmul {
         let storage = gpu_buffer_usage::STORAGE | gpu_buffer_usage::COPY_DST;
         let a = self.buffer(cap[0], storage)?;
         let b = self.buffer(cap[1], storage)?;
-        let c = self.buffer(cap[2], gpu_buffer_usage::STORAGE | gpu_buffer_usage::COPY_SRC)?;
-        let read = self.buffer(cap[2], gpu_buffer_usage::MAP_READ | gpu_buffer_usage::COPY_DST)?;
+        let c = self.buffer(
+            cap[2],
+            gpu_buffer_usage::STORAGE | gpu_buffer_usage::COPY_SRC,
+        )?;
+        let read = self.buffer(
+            cap[2],
+            gpu_buffer_usage::MAP_READ | gpu_buffer_usage::COPY_DST,
+        )?;
         let dims = self.buffer(16, gpu_buffer_usage::UNIFORM | gpu_buffer_usage::COPY_DST)?;
         let entries = [
             GpuBindGroupEntry::new_with_gpu_buffer(0, &a),
