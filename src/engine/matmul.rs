@@ -7,7 +7,6 @@
 //! trait; [`CpuMatmul`]'s future is ready at once. The engine never awaits anything itself.
 
 use std::future::Future;
-use std::ops::Range;
 use std::pin::Pin;
 
 use super::{EngineError, Mat, Result};
@@ -53,14 +52,6 @@ pub fn check_shapes(a: &Mat, b: &Mat) -> Result<(usize, usize, usize)> {
         });
     }
     Ok((a.nrows(), a.ncols(), b.ncols()))
-}
-
-/// Rows `rows` of A·B (A's rows times B): lets a long CPU multiply run in bounded slices.
-pub fn matmul_rows(a: &Mat, b: &Mat, rows: Range<usize>) -> Result<Mat> {
-    check_shapes(a, b)?;
-    let end = rows.end.min(a.nrows());
-    let start = rows.start.min(end);
-    Ok(a.rows(start, end - start) * b)
 }
 
 /// A·B computed a block of C at a time ([`step`](Self::step)), so a long CPU multiply can run
@@ -312,22 +303,7 @@ mod tests {
         let b = Mat::zeros(2, 3);
         let e = ready(CpuMatmul.matmul(&a, &b)).unwrap_err().to_string();
         assert!(e.contains("2×3") && e.contains("A·B"), "{e}");
-        assert!(matmul_rows(&a, &b, 0..1).is_err());
-    }
-
-    #[test]
-    fn row_slices_assemble_the_product() {
-        let mut r = rng(3);
-        let a = uniform(&mut r, 7, 5, 1.0);
-        let b = uniform(&mut r, 5, 4, 1.0);
-        let full = &a * &b;
-        let mut parts = Mat::zeros(7, 4);
-        for start in (0..7).step_by(3) {
-            let p = matmul_rows(&a, &b, start..start + 3).unwrap();
-            parts.rows_mut(start, p.nrows()).copy_from(&p);
-        }
-        assert!(max_abs_diff(&full, &parts) < 1e-14);
-        assert_eq!(matmul_rows(&a, &b, 9..12).unwrap().nrows(), 0);
+        assert!(SlicedProduct::new(a.clone(), b.clone()).is_err());
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! WebGPU calls: its instance/adapter/device layer, wgpu-types and the dispatch between backends
 //! are code a page downloads for nothing when only WebGPU exists there, and this module needs
 //! ten of its calls (adapter, device, a compute pipeline, four buffers, one bind group, one
-//! pass, one readback). With web-sys every call is one import of the JS glue and the wasm grew
-//! by a few KB (docs/performance.md), keeping every page within the 350 KB gzipped budget (the
-//! GCN page had 15 KB left). The code reads as the WebGPU specification does, call for call.
+//! pass, one readback). With web-sys every call is one import of the JS glue: this module, the
+//! header's indicator and the routing cost 9–10 KB gzipped per page (docs/performance.md),
+//! keeping every page within the 350 KB gzipped budget (the GCN page had 15 KB left). The code reads as the WebGPU specification does, call for call.
 //! The cost is web-sys's `web_sys_unstable_apis` cfg (set for wasm in `.cargo/config.toml`) and
 //! that the kernel is tested in the browser (SwiftShader) rather than natively.
 //!
