@@ -114,3 +114,34 @@ fn gpu_imports_nothing_from_the_ui() {
         report.join("\n")
     );
 }
+
+/// Arrows point down: the shell (`app`) uses the views, widgets and hooks, never the reverse.
+/// (The compute backend the views route products through is a hook for this reason.)
+#[test]
+fn nothing_below_the_shell_imports_it() {
+    let mut report = Vec::new();
+    for dir in ["views", "widgets", "hooks", "graph", "gpu", "engine"] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
+        let mut files = Vec::new();
+        rust_files(&root, &mut files);
+        assert!(
+            !files.is_empty(),
+            "expected sources under {}",
+            root.display()
+        );
+        for f in files {
+            let text = fs::read_to_string(&f).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if code.contains("crate::app") || code.contains("super::super::app") {
+                    report.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "upward imports of the shell:\n{}",
+        report.join("\n")
+    );
+}

@@ -189,7 +189,7 @@ async fn the_header_names_the_adapter_and_the_switch_forces_the_cpu() {
 #[wasm_bindgen_test]
 async fn products_go_to_the_gpu_only_past_the_measured_crossover() {
     use leptos::prelude::*;
-    use nnviz::app::backend::{provide_compute, BackendStatus, Used};
+    use nnviz::hooks::compute::{provide_compute, BackendStatus, Used};
     let owner = Owner::new();
     let compute = owner.with(provide_compute);
     for _ in 0..100 {
@@ -253,4 +253,93 @@ async fn without_navigator_gpu_the_request_says_why() {
     }
     // And with it back, WebGPU is found again.
     assert!(request(|_| {}).await.is_ok());
+}
+
+/// Clicks "+1 step" and waits until the step has landed (a GPU step is asynchronous).
+async fn one_training_step(root: &web_sys::Element) {
+    let readout = query(root, ".train-readout");
+    let before = readout.get_attribute("data-train-step").unwrap_or_default();
+    wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(query(root, ".train-step"))
+        .click();
+    for _ in 0..200 {
+        if readout.get_attribute("data-train-step").unwrap_or_default() != before {
+            return;
+        }
+        tick(10).await;
+    }
+    panic!("the training step never landed");
+}
+
+#[wasm_bindgen_test]
+async fn gcn_training_sends_its_graph_products_to_the_gpu_past_the_crossover() {
+    use leptos::prelude::GetUntracked;
+    use nnviz::hooks::compute::{provide_compute, BackendStatus};
+    use nnviz::views::gcn::state::GcnState;
+    let mut labels = vec![None; 34];
+    labels[0] = Some(0);
+    labels[33] = Some(1);
+    let s = GcnState {
+        graph: nnviz::graph::presets::preset("karate", 1).unwrap(),
+        preset: "karate".into(),
+        labels,
+        ..Default::default()
+    };
+    let hash = nnviz::state::encode("#/gcn/learn", &s);
+    let compute = std::rc::Rc::new(std::cell::Cell::new(None));
+    let slot = compute.clone();
+    let root = mount_at(&hash, move || {
+        slot.set(Some(provide_compute()));
+        leptos::view! { <nnviz::views::GcnView learn=true/> }
+    })
+    .await;
+    let compute = compute.get().unwrap();
+    for _ in 0..100 {
+        if compute.status.get_untracked() != BackendStatus::Detecting {
+            break;
+        }
+        tick(50).await;
+    }
+    assert!(matches!(
+        compute.status.get_untracked(),
+        BackendStatus::Ready(_)
+    ));
+    let note = || query(&root, ".train-backend").text_content().unwrap();
+    assert!(note().contains("has not yet measured"), "{}", note());
+
+    // Past a crossover of 8 (8³ < 34·34·2): all four graph-sized products of a step on the GPU.
+    compute.record_crossover(Some(8));
+    for _ in 0..5 {
+        one_training_step(&root).await;
+    }
+    let gpu_products = query(&root, ".train-backend")
+        .get_attribute("data-gpu-products")
+        .unwrap();
+    assert_eq!(gpu_products, "20", "{}", note());
+    assert!(note().starts_with("WebGPU computed 20"), "{}", note());
+    let on_gpu = query(&root, ".train-readout").text_content().unwrap();
+    assert!(on_gpu.starts_with("step 5 · loss"), "{on_gpu}");
+
+    // The same five steps on the CPU (forced, model reset) read the same to the digits shown.
+    compute.set_force_cpu(true);
+    wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(query(&root, ".train-reset"))
+        .click();
+    tick(30).await;
+    for _ in 0..5 {
+        one_training_step(&root).await;
+    }
+    assert_eq!(
+        query(&root, ".train-readout").text_content().unwrap(),
+        on_gpu
+    );
+    assert!(note().contains("“CPU only” is ticked"), "{}", note());
+    assert_eq!(
+        query(&root, ".train-backend")
+            .get_attribute("data-gpu-products")
+            .as_deref(),
+        Some("0")
+    );
+    compute.set_force_cpu(false);
+    let store = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    store.remove_item("nnviz.gpu-crossover").unwrap();
+    root.remove();
 }

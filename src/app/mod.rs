@@ -22,7 +22,7 @@ fn current_route() -> Option<Route> {
 #[component]
 pub fn App() -> impl IntoView {
     let route = RwSignal::new(current_route());
-    let compute = backend::provide_compute();
+    let compute = crate::hooks::compute::provide_compute();
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         // A view rewriting its own state in the hash must not be re-mounted.
         let next = current_route();

@@ -38,6 +38,18 @@ impl MatmulBackend for CpuMatmul {
     }
 }
 
+/// The output of a future that needs no waiting (a [`CpuMatmul`] product, or an engine
+/// computation awaiting only those), polled once; `None` if it would have to wait. Lets
+/// native code and tests run the engine's backend-generic functions without an executor.
+pub fn poll_ready<F: Future>(f: F) -> Option<F::Output> {
+    use std::task::{Context, Poll, Waker};
+    let mut f = std::pin::pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
+}
+
 /// (m, k, n) of A (m×k) · B (k×n), or an error naming both shapes.
 pub fn check_shapes(a: &Mat, b: &Mat) -> Result<(usize, usize, usize)> {
     if a.ncols() != b.nrows() {

@@ -99,8 +99,19 @@ impl<T: Trainable> Trainer<T> {
     }
 
     fn step_once(&mut self) {
+        let computed = self.task.loss_and_grad();
+        self.apply_step(computed);
+    }
+
+    /// Takes one step from a loss and gradients computed elsewhere from the current parameters
+    /// (e.g. with the big products on another backend, see `engine::matmul`): the same checks
+    /// and update as [`tick`](Self::tick). Does nothing once training has stopped.
+    pub fn apply_step(&mut self, computed: Result<(f64, T::Params)>) {
+        if self.status != Status::Ready {
+            return;
+        }
         let step = self.losses.len() + 1;
-        let (loss, mut grads) = match self.task.loss_and_grad() {
+        let (loss, mut grads) = match computed {
             Ok(v) => v,
             Err(e) => {
                 self.status = Status::Failed(e.to_string());

@@ -1,5 +1,6 @@
 //! Leptos hooks shared by the views.
 
+pub mod compute;
 pub mod url_state;
 
 pub use url_state::use_url_state;

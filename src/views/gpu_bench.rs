@@ -5,13 +5,13 @@
 
 use leptos::prelude::*;
 
-use crate::app::backend::{use_compute, BackendStatus, Compute};
 use crate::engine::matmul::{
     crossover, f32_tolerance_cheap, gflops, max_abs_diff, timings_csv, MatmulBackend,
     SlicedProduct, Timing,
 };
 use crate::engine::rng::{rng, uniform};
 use crate::engine::Mat;
+use crate::hooks::compute::{use_compute, BackendStatus, Compute};
 use crate::hooks::{now_ms, yield_to_browser};
 use crate::widgets::chart::{ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;

@@ -17,9 +17,14 @@ pub const CURVE_POINTS: usize = 300;
 
 /// Calls `step` until it returns false, the frame budget is spent or [`MAX_STEPS_PER_FRAME`]
 /// steps were taken; always at least once.
-pub fn steps_within_budget(mut step: impl FnMut() -> bool) {
+pub fn steps_within_budget(step: impl FnMut() -> bool) {
+    steps_within(MAX_STEPS_PER_FRAME, step);
+}
+
+/// [`steps_within_budget`] with at most `max_steps` steps (at least one).
+pub fn steps_within(max_steps: usize, mut step: impl FnMut() -> bool) {
     let start = now_ms();
-    for _ in 0..MAX_STEPS_PER_FRAME {
+    for _ in 0..max_steps.max(1) {
         if !step() || now_ms() - start > FRAME_BUDGET_MS {
             break;
         }

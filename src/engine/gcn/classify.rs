@@ -2,7 +2,12 @@
 //! H⁽¹⁾ = ReLU(P̃ X W⁽¹⁾), Z = P̃ H⁽¹⁾ W⁽²⁾, softmax cross-entropy on the labelled nodes only.
 //! P̃ = D̃^-½(A+I)D̃^-½. Backward: ∂Z from the loss, ∂W⁽²⁾ = (P̃H⁽¹⁾)ᵀ∂Z,
 //! ∂H⁽¹⁾ = P̃ᵀ∂Z W⁽²⁾ᵀ, ∂pre = ∂H⁽¹⁾ ⊙ σ'(pre), ∂W⁽¹⁾ = (P̃X)ᵀ∂pre.
+//!
+//! Four of those products grow with the graph (n×n times n×h or n×c): P̃X·W⁽¹⁾, P̃·H⁽¹⁾,
+//! P̃ᵀ·∂Z and (P̃X)ᵀ·∂pre. [`NodeClassification::loss_and_grad_via`] hands them to a
+//! [`MatmulBackend`] (the app's routes big ones to WebGPU); the rest stay on nalgebra.
 
+use super::super::matmul::MatmulBackend;
 use super::super::ops::{cross_entropy_rows, Activation};
 use super::super::rng::{glorot, Rng};
 use super::super::train::Trainable;
@@ -104,6 +109,10 @@ pub struct NodeClassification {
     pub x: Mat,
     /// P̃ X, formed once.
     pub px: Mat,
+    /// P̃ᵀ and (P̃X)ᵀ, formed once for [`loss_and_grad_via`](Self::loss_and_grad_via) (a
+    /// backend multiplies stored matrices; it has no transposed product).
+    p_t: Mat,
+    px_t: Mat,
     /// Class of each labelled node (`None` = unlabelled).
     pub labels: Vec<Option<usize>>,
 }
@@ -124,13 +133,48 @@ impl NodeClassification {
         } else {
             &p * &x
         };
+        let p_t = p.transpose();
+        let px_t = px.transpose();
         Ok(NodeClassification {
             model,
             p,
             x,
             px,
+            p_t,
+            px_t,
             labels,
         })
+    }
+
+    /// Loss and gradients as [`Trainable::loss_and_grad`] gives them, with the four products
+    /// that grow with the graph computed by `mm` (awaited one after another; the small ones by
+    /// nalgebra). With the CPU backend the result is the same to the last bit.
+    pub async fn loss_and_grad_via(&self, mm: &dyn MatmulBackend) -> Result<(f64, GcnClassifier)> {
+        let m = &self.model;
+        let z1 = mm.matmul(&self.px, &m.w1).await?;
+        let h1 = m.activation.forward(&z1);
+        let ph1 = mm.matmul(&self.p, &h1).await?;
+        let z2 = &ph1 * &m.w2;
+        let (loss, dz2, _) = cross_entropy_rows(&z2, &self.labels);
+        let w2 = ph1.transpose() * &dz2;
+        let d_h1 = mm.matmul(&self.p_t, &dz2).await? * m.w2.transpose();
+        let dz1 = m.activation.backward(&z1, &d_h1);
+        let w1 = mm.matmul(&self.px_t, &dz1).await?;
+        let grads = GcnClassifier {
+            w1,
+            w2,
+            activation: m.activation,
+        };
+        Ok((loss, grads))
+    }
+
+    /// The shapes (m, k, n) of the products [`loss_and_grad_via`](Self::loss_and_grad_via)
+    /// hands to its backend, in order.
+    pub fn offloaded_shapes(&self) -> [(usize, usize, usize); 4] {
+        let (n, f) = self.px.shape();
+        let h = self.model.w1.ncols();
+        let c = self.model.w2.ncols();
+        [(n, f, h), (n, n, h), (n, n, c), (f, n, h)]
     }
 
     /// Predicted class of every node.
@@ -184,8 +228,10 @@ mod tests {
     use crate::engine::clip::Clip;
     use crate::engine::data::karate_club;
     use crate::engine::gradcheck::check_parameters;
+    use crate::engine::matmul::{poll_ready, CpuMatmul};
     use crate::engine::optim::OptimConfig;
     use crate::engine::rng::rng;
+    use crate::engine::train::Status;
     use crate::engine::train::Trainer;
 
     #[test]
@@ -209,6 +255,70 @@ mod tests {
         let (name, err) =
             check_parameters(&m, &grads, |mm| mm.forward(&task.p, &task.x, &labels).loss);
         assert!(err <= 1e-6, "{name}: {err:e}");
+    }
+
+    #[test]
+    fn the_backend_path_gives_the_same_bits_and_the_same_training() {
+        let g = karate_club();
+        let mut labels = vec![None; 34];
+        for v in [0, 1, 32, 33] {
+            labels[v] = Some(g.classes[v]);
+        }
+        for act in [Activation::Relu, Activation::Tanh] {
+            let mut model = GcnClassifier::init(&mut rng(3), 34, 4, 2);
+            model.activation = act;
+            let mut task =
+                NodeClassification::new(model, &g.adjacency, Mat::identity(34, 34), labels.clone())
+                    .unwrap();
+            let via = poll_ready(task.loss_and_grad_via(&CpuMatmul))
+                .unwrap()
+                .unwrap();
+            assert_eq!(via, task.loss_and_grad().unwrap(), "{act:?}");
+            let shapes = task.offloaded_shapes();
+            assert_eq!(shapes, [(34, 34, 4), (34, 34, 4), (34, 34, 2), (34, 34, 4)]);
+        }
+        // Ten optimiser steps either way land on the same weights.
+        let model = GcnClassifier::init(&mut rng(3), 34, 4, 2);
+        let task =
+            NodeClassification::new(model, &g.adjacency, Mat::identity(34, 34), labels).unwrap();
+        let mut a = Trainer::new(task.clone(), OptimConfig::adam(0.01), Clip::None);
+        let mut b = Trainer::new(task, OptimConfig::adam(0.01), Clip::None);
+        a.tick(10);
+        for _ in 0..10 {
+            let r = poll_ready(b.task.loss_and_grad_via(&CpuMatmul)).unwrap();
+            b.apply_step(r);
+        }
+        assert_eq!(a.losses, b.losses);
+        assert_eq!(a.task.model, b.task.model);
+    }
+
+    #[test]
+    fn a_failing_backend_fails_the_step_and_keeps_the_weights() {
+        struct Broken;
+        impl MatmulBackend for Broken {
+            fn name(&self) -> String {
+                "broken".into()
+            }
+            fn matmul(&self, _: &Mat, _: &Mat) -> crate::engine::matmul::MatmulFuture<'_> {
+                Box::pin(std::future::ready(Err(crate::engine::EngineError::Shape {
+                    what: "device gone".into(),
+                })))
+            }
+        }
+        let g = karate_club();
+        let mut labels = vec![None; 34];
+        labels[0] = Some(0);
+        labels[33] = Some(1);
+        let model = GcnClassifier::init(&mut rng(3), 34, 2, 2);
+        let task =
+            NodeClassification::new(model, &g.adjacency, Mat::identity(34, 34), labels).unwrap();
+        let before = task.model.clone();
+        let mut t = Trainer::new(task, OptimConfig::adam(0.01), Clip::None);
+        let r = poll_ready(t.task.loss_and_grad_via(&Broken)).unwrap();
+        t.apply_step(r);
+        assert!(matches!(t.status(), Status::Failed(m) if m.contains("device gone")));
+        assert_eq!(t.task.model, before);
+        assert!(t.losses.is_empty());
     }
 
     #[test]

@@ -7,10 +7,11 @@
 use crate::engine::clip::Clip;
 use crate::engine::gcn::classify::{GcnClassifier, NodeClassification};
 use crate::engine::gcn::spectrum;
+use crate::engine::matmul::MatmulBackend;
 use crate::engine::ops::Activation;
 use crate::engine::optim::OptimConfig;
 use crate::engine::rng::rng;
-use crate::engine::train::{Snapshot, Trainer};
+use crate::engine::train::{Snapshot, Status, Trainer};
 use crate::engine::Mat;
 use serde::{Deserialize, Serialize};
 
@@ -152,6 +153,22 @@ impl GcnSession {
         self.trainer.tick(steps)
     }
 
+    /// One optimiser step with the graph-sized products computed by `mm` (see
+    /// [`NodeClassification::loss_and_grad_via`]); the same step as `tick(1)` up to `mm`'s
+    /// rounding.
+    pub async fn step_via(&mut self, mm: &dyn MatmulBackend) -> Snapshot {
+        if *self.trainer.status() == Status::Ready {
+            let computed = self.trainer.task.loss_and_grad_via(mm).await;
+            self.trainer.apply_step(computed);
+        }
+        self.trainer.snapshot()
+    }
+
+    /// Shapes (m, k, n) of the products a step hands to a backend.
+    pub fn offloaded_shapes(&self) -> [(usize, usize, usize); 4] {
+        self.trainer.task.offloaded_shapes()
+    }
+
     /// The loss of every step taken.
     pub fn losses(&self) -> &[f64] {
         &self.trainer.losses
@@ -241,6 +258,30 @@ mod tests {
         l[0] = Some(0);
         l[33] = Some(1);
         l
+    }
+
+    #[test]
+    fn steps_through_a_backend_are_the_steps_of_tick() {
+        use crate::engine::matmul::{poll_ready, CpuMatmul};
+        let g = karate_club();
+        let make = || {
+            GcnSession::new(
+                &g.adjacency,
+                &karate_labels(),
+                None,
+                &TrainSettings::default(),
+                4,
+            )
+            .unwrap()
+        };
+        let (mut a, mut b) = (make(), make());
+        a.tick(5);
+        for _ in 0..5 {
+            poll_ready(b.step_via(&CpuMatmul)).unwrap();
+        }
+        assert_eq!(a.losses(), b.losses());
+        assert_eq!(a.report(), b.report());
+        assert_eq!(b.offloaded_shapes()[1], (34, 34, 2));
     }
 
     #[test]

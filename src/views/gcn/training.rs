@@ -7,7 +7,11 @@ use super::state::{Colouring, GcnRun, GcnState};
 use super::train_state::{labels_for, GcnReport, GcnSession};
 use crate::engine::data::karate_club;
 use crate::engine::train::Status;
-use crate::views::train_loop::{loss_curve, use_session_loop, TrainButtons};
+use crate::hooks::compute::{use_compute, BackendStatus, Compute, Routed};
+use crate::hooks::now_ms;
+use crate::views::train_loop::{
+    loss_curve, steps_within, use_frame_loop, TrainButtons, FRAME_BUDGET_MS, MAX_STEPS_PER_FRAME,
+};
 use crate::views::Shared;
 use crate::widgets::chart::{ChartKind, ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
@@ -38,6 +42,11 @@ pub struct Training {
     pub step: Callback<()>,
     /// A fresh model.
     pub reset: Callback<()>,
+    /// This run's graph-sized products so far: (on the GPU, on the CPU) — counted only when
+    /// some go to the GPU.
+    pub products: RwSignal<(usize, usize)>,
+    /// The shape (m, k, n) of the step's P̃·H⁽¹⁾ product.
+    pub shape: RwSignal<(usize, usize, usize)>,
 }
 
 /// Creates the session: rebuilt (paused, fresh weights from the seed) whenever the graph, the
@@ -57,6 +66,10 @@ pub fn use_training(state: RwSignal<GcnState>, run: Run) -> Training {
     let blocked = RwSignal::new(None::<String>);
     let stopped = RwSignal::new(None::<String>);
     let session = StoredValue::new_local(None::<GcnSession>);
+    // Bumped whenever the session is replaced: a step in flight on the GPU then lands nowhere.
+    let generation = StoredValue::new_local(0u64);
+    let products = RwSignal::new((0usize, 0usize));
+    let shape = RwSignal::new((0usize, 0usize, 0usize));
     let publish = move || {
         session.update_value(|s| {
             if let Some(s) = s {
@@ -76,6 +89,8 @@ pub fn use_training(state: RwSignal<GcnState>, run: Run) -> Training {
     let rebuild = move || {
         running.set(false);
         stopped.set(None);
+        generation.update_value(|g| *g += 1);
+        products.set((0, 0));
         let made = key.with_untracked(|(_, labels, settings, seed, karate)| {
             run.with_untracked(|r| {
                 let r = r.as_ref().map_err(String::clone)?;
@@ -85,6 +100,7 @@ pub fn use_training(state: RwSignal<GcnState>, run: Run) -> Training {
         });
         match made {
             Ok(s) => {
+                shape.set(s.offloaded_shapes()[1]);
                 session.set_value(Some(s));
                 blocked.set(None);
                 publish();
@@ -102,7 +118,7 @@ pub fn use_training(state: RwSignal<GcnState>, run: Run) -> Training {
         run.track();
         rebuild();
     });
-    let step = use_session_loop(running, session, |s| s.tick(1), publish);
+    let step = use_offloading_loop(running, session, publish, generation, products);
     Effect::new(move |_| {
         if running.get() && state.with_untracked(|s| s.colour) != Colouring::Prediction {
             state.update(|s| s.colour = Colouring::Prediction);
@@ -116,7 +132,108 @@ pub fn use_training(state: RwSignal<GcnState>, run: Run) -> Training {
         stopped,
         step,
         reset: Callback::new(move |()| rebuild()),
+        products,
+        shape,
     }
+}
+
+/// The play/pause loop and the "+1 step" callback. Steps run on the CPU in the frame, as in
+/// the other views, unless one of the step's graph-sized products goes to the GPU (see
+/// `hooks::compute::Compute::route`): then the session is taken out for an asynchronous batch
+/// of steps, the frame loop waits for it, and it is put back (unless the model was rebuilt
+/// meanwhile) with the products counted in `products` (on the GPU, on the CPU).
+fn use_offloading_loop(
+    running: RwSignal<bool>,
+    session: StoredValue<Option<GcnSession>, LocalStorage>,
+    publish: impl Fn() + Copy + Send + Sync + 'static,
+    generation: StoredValue<u64, LocalStorage>,
+    products: RwSignal<(usize, usize)>,
+) -> Callback<()> {
+    let compute = use_compute();
+    let busy = StoredValue::new_local(false);
+    let offloading = move || {
+        let c = compute?;
+        let routed = session.try_with_value(|s| {
+            s.as_ref().is_some_and(|s| {
+                s.offloaded_shapes()
+                    .iter()
+                    .any(|&(m, k, n)| c.route(m, k, n).is_some())
+            })
+        });
+        routed.unwrap_or(false).then_some(c)
+    };
+    let advance = move |max_steps: usize| {
+        if busy.try_get_value().unwrap_or(true) {
+            return;
+        }
+        let Some(compute) = offloading() else {
+            session.update_value(|s| {
+                if let Some(s) = s {
+                    steps_within(max_steps, || s.tick(1).status == Status::Ready);
+                }
+            });
+            publish();
+            return;
+        };
+        let Some(mut s) = session.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        busy.set_value(true);
+        let taken_at = generation.get_value();
+        leptos::task::spawn_local(async move {
+            let routed = Routed::new(compute);
+            let start = now_ms();
+            for _ in 0..max_steps.max(1) {
+                let ready = s.step_via(&routed).await.status == Status::Ready;
+                if !ready || now_ms() - start > FRAME_BUDGET_MS {
+                    break;
+                }
+            }
+            if generation.try_get_value() == Some(taken_at) {
+                session.set_value(Some(s));
+                let (gpu, cpu) = routed.counts();
+                products.update(|p| *p = (p.0 + gpu, p.1 + cpu));
+                publish();
+            }
+            let _ = busy.try_set_value(false);
+        });
+    };
+    use_frame_loop(running, move || advance(MAX_STEPS_PER_FRAME));
+    Callback::new(move |()| advance(1))
+}
+
+/// Where a step's graph-sized products are computed, in a sentence (the panel's note).
+fn backend_note(
+    compute: Option<Compute>,
+    products: (usize, usize),
+    shape: (usize, usize, usize),
+) -> String {
+    let (m, k, n) = shape;
+    if products.0 > 0 {
+        return format!(
+            "WebGPU computed {} of this run's graph-sized products (f32; {} stayed on the CPU) —              the same training up to f32 rounding.",
+            products.0, products.1
+        );
+    }
+    let why = match compute {
+        None => return String::new(),
+        Some(c) => match c.status.get() {
+            BackendStatus::Detecting => "checking for WebGPU".to_string(),
+            BackendStatus::Unavailable(_) => "this browser offers no WebGPU".to_string(),
+            BackendStatus::Lost(_) => "the GPU was lost".to_string(),
+            BackendStatus::Ready(_) if c.force_cpu.get() => "“CPU only” is ticked in the header".to_string(),
+            BackendStatus::Ready(_) => match (c.measured.get(), c.crossover.get()) {
+                (false, _) => "the GPU benchmark (gpu.html) has not yet measured where this                                adapter overtakes the CPU"
+                    .to_string(),
+                (true, None) => "the GPU benchmark found this adapter slower than the CPU at                                  every size"
+                    .to_string(),
+                (true, Some(x)) => format!("they are below the crossover measured on this adapter ({x}×{x}×{x})"),
+            },
+        },
+    };
+    format!(
+        "Graph-sized products (P̃·H⁽¹⁾: {m}×{k} by {k}×{n}) are computed on the CPU (f64): {why}."
+    )
 }
 
 /// The training panel.
@@ -130,7 +247,11 @@ pub fn TrainingPanel(state: RwSignal<GcnState>, training: Training) -> impl Into
         stopped,
         step,
         reset,
+        products,
+        shape,
     } = training;
+    let compute = use_compute();
+    let backend = move || backend_note(compute, products.get(), shape.get());
     let steps = Signal::derive(move || report.with(|r| r.as_ref().map_or(0, |r| r.snapshot.step)));
     let readout = Signal::derive(move || {
         report.with(|r| match r {
@@ -275,6 +396,9 @@ pub fn TrainingPanel(state: RwSignal<GcnState>, training: Training) -> impl Into
                         None => view! {
                             <TrainButtons running=running on_step=step on_reset=reset step=steps
                                 readout=readout stopped=Signal::derive(move || stopped.get())/>
+                            <p class="note train-backend" data-gpu-products=move || products.get().0.to_string()>
+                                {backend}
+                            </p>
                         }.into_any(),
                     }}
                 </div>
