@@ -87,6 +87,7 @@ describe('with WebGPU (SwiftShader)', () => {
     await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 34);
     await page.locator('a.page-switch').click();
     await page.getByRole('heading', { level: 1, name: 'Graph attention and training' }).waitFor();
+    assert.equal(await backendKind(page), 'webgpu');
     const panel = page.locator('.training-panel');
     assert.match(await panel.locator('.train-backend').innerText(), /on the CPU \(f64\): the GPU benchmark .* has not yet measured/);
     // As if the benchmark had found this adapter faster from 8×8×8 multiply-adds on (SwiftShader
@@ -105,7 +106,7 @@ describe('with WebGPU (SwiftShader)', () => {
     const steps = Number(await panel.locator('.train-readout').getAttribute('data-train-step'));
     const gpu = Number(await panel.locator('.train-backend').getAttribute('data-gpu-products'));
     assert.equal(gpu, 4 * steps, 'all four graph-sized products of every step on the GPU');
-    assert.match(await panel.locator('.train-backend').innerText(), new RegExp(`^WebGPU computed ${gpu} of this run's graph-sized products`));
+    assert.match(await panel.locator('.train-backend').innerText(), new RegExp(`^WebGPU computed all ${gpu} of this run's graph-sized products`));
     // The club still splits as it did on the CPU (f32 rounding changes nothing visible).
     const readout = await panel.locator('.train-readout').innerText();
     assert.ok(Number(/accuracy ([\d.]+) %/.exec(readout)[1]) >= 85, readout);

@@ -141,7 +141,9 @@ pub fn use_training(state: RwSignal<GcnState>, run: Run) -> Training {
 /// the other views, unless one of the step's graph-sized products goes to the GPU (see
 /// `hooks::compute::Compute::route`): then the session is taken out for an asynchronous batch
 /// of steps, the frame loop waits for it, and it is put back (unless the model was rebuilt
-/// meanwhile) with the products counted in `products` (on the GPU, on the CPU).
+/// meanwhile) with the products counted in `products` (on the GPU, on the CPU). "+1 step"
+/// clicks that arrive meanwhile are taken by that batch, not lost. What the panel shows after a
+/// batch (predictions, embedding) is one forward pass on the CPU, as after a CPU frame.
 fn use_offloading_loop(
     running: RwSignal<bool>,
     session: StoredValue<Option<GcnSession>, LocalStorage>,
@@ -162,8 +164,13 @@ fn use_offloading_loop(
         });
         routed.unwrap_or(false).then_some(c)
     };
-    let advance = move |max_steps: usize| {
+    // "+1 step" clicks that arrived while a batch was on the GPU: taken by that batch.
+    let clicks = StoredValue::new_local(0usize);
+    let advance = move |max_steps: usize, click: bool| {
         if busy.try_get_value().unwrap_or(true) {
+            if click {
+                clicks.update_value(|c| *c += 1);
+            }
             return;
         }
         let Some(compute) = offloading() else {
@@ -189,6 +196,11 @@ fn use_offloading_loop(
                     break;
                 }
             }
+            while let Some(n) = clicks.try_update_value(std::mem::take).filter(|n| *n > 0) {
+                for _ in 0..n {
+                    s.step_via(&routed).await;
+                }
+            }
             if generation.try_get_value() == Some(taken_at) {
                 session.set_value(Some(s));
                 let (gpu, cpu) = routed.counts();
@@ -198,8 +210,8 @@ fn use_offloading_loop(
             let _ = busy.try_set_value(false);
         });
     };
-    use_frame_loop(running, move || advance(MAX_STEPS_PER_FRAME));
-    Callback::new(move |()| advance(1))
+    use_frame_loop(running, move || advance(MAX_STEPS_PER_FRAME, false));
+    Callback::new(move |()| advance(1, true))
 }
 
 /// Where a step's graph-sized products are computed, in a sentence (the panel's note).
@@ -210,25 +222,41 @@ fn backend_note(
 ) -> String {
     let (m, k, n) = shape;
     if products.0 > 0 {
-        return format!(
-            "WebGPU computed {} of this run's graph-sized products (f32; {} stayed on the CPU) —              the same training up to f32 rounding.",
-            products.0, products.1
-        );
+        let which = if products.1 == 0 {
+            format!(
+                "all {} of this run's graph-sized products (f32)",
+                products.0
+            )
+        } else {
+            format!(
+                "{} of this run's graph-sized products (f32; {} on the CPU)",
+                products.0, products.1
+            )
+        };
+        return format!("WebGPU computed {which}: the same training up to f32 rounding.");
     }
-    let why = match compute {
-        None => return String::new(),
-        Some(c) => match c.status.get() {
-            BackendStatus::Detecting => "checking for WebGPU".to_string(),
-            BackendStatus::Unavailable(_) => "this browser offers no WebGPU".to_string(),
-            BackendStatus::Lost(_) => "the GPU was lost".to_string(),
-            BackendStatus::Ready(_) if c.force_cpu.get() => "“CPU only” is ticked in the header".to_string(),
-            BackendStatus::Ready(_) => match (c.measured.get(), c.crossover.get()) {
-                (false, _) => "the GPU benchmark (gpu.html) has not yet measured where this                                adapter overtakes the CPU"
-                    .to_string(),
-                (true, None) => "the GPU benchmark found this adapter slower than the CPU at                                  every size"
-                    .to_string(),
-                (true, Some(x)) => format!("they are below the crossover measured on this adapter ({x}×{x}×{x})"),
-            },
+    let Some(c) = compute else {
+        return String::new();
+    };
+    let why = match c.status.get() {
+        BackendStatus::Detecting => "checking for WebGPU".to_string(),
+        BackendStatus::Unavailable(_) => "this browser offers no WebGPU".to_string(),
+        BackendStatus::Lost(_) => "the GPU was lost".to_string(),
+        BackendStatus::Ready(_) if c.force_cpu.get() => {
+            "“CPU only” is ticked in the header".to_string()
+        }
+        BackendStatus::Ready(_) => match (c.measured.get(), c.crossover.get()) {
+            (false, _) => {
+                "the GPU benchmark (gpu.html) has not yet measured where this adapter overtakes \
+                 the CPU"
+                    .to_string()
+            }
+            (true, None) => {
+                "the GPU benchmark found this adapter slower than the CPU at every size".to_string()
+            }
+            (true, Some(x)) => {
+                format!("they are below the crossover measured on this adapter ({x}×{x}×{x})")
+            }
         },
     };
     format!(
