@@ -4,8 +4,13 @@
 //! is decoded each time), so a few thousand cells cost milliseconds unless calls are shared.
 
 use super::colour::Rgb;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, ImageData, IntersectionObserver,
+    IntersectionObserverEntry, IntersectionObserverInit,
+};
 
 /// Sizes `el` for `width` × `height` CSS pixels at the device pixel ratio and returns its 2-D
 /// context with that scale applied (None if the browser gives no 2-D context).
@@ -17,8 +22,15 @@ pub fn context(
     let dpr = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .max(1.0);
-    el.set_width((width * dpr).round() as u32);
-    el.set_height((height * dpr).round() as u32);
+    let (w, h) = ((width * dpr).round() as u32, (height * dpr).round() as u32);
+    // Assigning a canvas's size, even the size it has, resets its context: every later
+    // `font` then parses again (~2 ms of a 16-token attention edit). Callers clear what they
+    // repaint, so a canvas of the right size is kept.
+    let resized = (el.width(), el.height()) != (w, h);
+    if resized {
+        el.set_width(w);
+        el.set_height(h);
+    }
     let ctx = el
         .get_context("2d")
         .ok()
@@ -26,8 +38,51 @@ pub fn context(
         .dyn_into::<CanvasRenderingContext2d>()
         .ok()?;
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    if !resized {
+        ctx.set_global_alpha(1.0);
+        ctx.clear_rect(0.0, 0.0, width, height);
+    }
     Some(ctx)
 }
+
+/// Whether `node` is on screen or near it (within [`NEAR`] of the viewport), kept up to date
+/// by an `IntersectionObserver`. Starts `true`, so a drawing is painted once when it is
+/// created; a canvas that then reads it can skip repainting while it is out of sight and
+/// catch up when it comes near (the observer calls back before it is shown). A lecture page
+/// holds a dozen heatmaps and charts, most of them below the fold: painting only the ones in
+/// sight is what keeps an edit within a frame.
+pub fn on_screen(node: NodeRef<Canvas>) -> Signal<bool> {
+    let shown = RwSignal::new(true);
+    Effect::new(move |_| {
+        let Some(el) = node.get() else { return };
+        let seen = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            // Entries come oldest first; the last one is the current state.
+            let last = entries.iter().last();
+            if let Some(e) = last.and_then(|e| e.dyn_into::<IntersectionObserverEntry>().ok()) {
+                let _ = shown.try_set(e.is_intersecting());
+            }
+        });
+        let opts = IntersectionObserverInit::new();
+        opts.set_root_margin(NEAR);
+        let Ok(observer) =
+            IntersectionObserver::new_with_options(seen.as_ref().unchecked_ref(), &opts)
+        else {
+            return; // no observer (very old browser): always paint
+        };
+        observer.observe(&el);
+        let kept = StoredValue::new_local(Some((observer, seen)));
+        on_cleanup(move || {
+            if let Some((observer, _seen)) = kept.try_update_value(Option::take).flatten() {
+                observer.disconnect();
+            }
+        });
+    });
+    shown.into()
+}
+
+/// How far outside the viewport a drawing still counts as on screen (a CSS margin): painted
+/// before it scrolls in.
+const NEAR: &str = "400px 0px";
 
 /// One filled rectangle: colour, x, y, width, height.
 pub type Rect = (Rgb, f64, f64, f64, f64);

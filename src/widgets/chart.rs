@@ -370,13 +370,21 @@ pub fn LineChart(
             return;
         }
         let px = (f64::from(ev.client_x()) - rect.left()) * f64::from(width) / rect.width();
-        if let Some(x) = frame.get_value().x_at(px) {
+        // The x range of what is shown now: a chart out of sight is not repainted, so the
+        // frame of its last picture may hold an older range.
+        let mut f = frame.get_value();
+        f.x = spec.with_untracked(|s| s.ranges().0);
+        if let Some(x) = f.x_at(px) {
             pick.run(x);
         }
     };
+    let shown = super::canvas::on_screen(canvas);
     Effect::new(move |_| {
-        let s = spec.get();
         let Some(el) = canvas.get() else { return };
+        if !shown.get() {
+            return; // repainted when it comes near the screen
+        }
+        let s = spec.get();
         match paint(&el, &s, (width, height)) {
             Ok(f) => {
                 frame.set_value(f);

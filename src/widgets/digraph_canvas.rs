@@ -50,8 +50,12 @@ pub fn DigraphCanvas(
     on_hover: Option<Callback<usize>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let shown = super::canvas::on_screen(canvas);
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
+        if !shown.get() {
+            return; // repainted when it comes near the screen
+        }
         let Some(ctx) = super::canvas::context(&el, SIZE, SIZE) else {
             return;
         };

@@ -407,8 +407,12 @@ fn CanvasGrid(
         let (w, h) = g.size();
         (g.rows, g.cols, g.cs, w, h)
     };
+    let shown = super::canvas::on_screen(canvas);
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
+        if !shown.get() {
+            return; // repainted when it comes near the screen
+        }
         let g = geo.get();
         let (rows, cols, cs, w, h) = geometry();
         let Some(ctx) = super::canvas::context(&el, w, h) else {

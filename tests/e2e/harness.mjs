@@ -76,8 +76,28 @@ export async function openPage(browser, viewport = { width: 1280, height: 800 })
   return { page, problems };
 }
 
+/** Waits until the page has painted twice (observers have reported and been answered). */
+export async function twoFrames(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/**
+ * A full-page screenshot. Canvases out of sight are not repainted (widgets::canvas::on_screen),
+ * and a full-page capture does not scroll: the page is scrolled through once first, as a reader
+ * would, so that every drawing shows the current state.
+ */
 export async function screenshot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
+  await page.evaluate(async () => {
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const back = window.scrollY;
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+      window.scrollTo(0, y);
+      await frames();
+    }
+    window.scrollTo(0, back);
+    await frames();
+  });
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
 
@@ -85,6 +105,7 @@ export async function screenshot(page, name) {
 export async function panelShot(locator, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   await locator.scrollIntoViewIfNeeded();
+  await twoFrames(locator.page());
   await locator.screenshot({ path: path.join(artifacts, `${name}.png`) });
 }
 
