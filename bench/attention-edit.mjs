@@ -3,7 +3,7 @@
 // baseline measured in the same page (bench/input-to-paint.mjs). Run after `trunk build --release`:
 //   node bench/attention-edit.mjs
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
-import { inputToPaint, report } from './input-to-paint.mjs';
+import { benchPage, inputToPaint, report } from './input-to-paint.mjs';
 
 const server = await serveDist();
 const browser = await launch();
@@ -16,7 +16,7 @@ const configs = [
 ];
 console.log('Attention view: sentence edit → next painted frame (ms), 100 edits');
 for (const c of configs) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await benchPage(browser);
   const state = { ...c.state, text: sentence(c.n, 'word') };
   await page.goto(server.base + 'attention.html#/attention?s=' + encodeURIComponent(JSON.stringify(state)));
   await page.locator(`.token[data-index="${c.n - 1}"]`).waitFor();

@@ -5,7 +5,7 @@
 // element, a frame with nothing to do). Run after scripts/build.sh:
 //   node bench/gcn-edit.mjs
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
-import { report } from './input-to-paint.mjs';
+import { benchPage, report } from './input-to-paint.mjs';
 
 const server = await serveDist();
 const browser = await launch();
@@ -37,7 +37,7 @@ const configs = [
 ].filter((c) => sizes.includes(c.n));
 console.log('GCN view (gcn.html): graph edit → next painted frame (ms), 100 edits');
 for (const c of configs) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await benchPage(browser);
   const state = { graph: graph(c.n), preset: '' };
   await page.goto(server.base + 'gcn.html#/gcn?s=' + encodeURIComponent(JSON.stringify(state)));
   await page.locator(`.graph-canvas .node[data-node="${c.n - 1}"]`).waitFor();

@@ -8,6 +8,19 @@
 // on a detached input, a frame with nothing to do — is measured in the same page.
 
 /**
+ * A 1280 × 800 page for a benchmark. With ALWAYS_PAINT=1 the page has no IntersectionObserver,
+ * so every canvas repaints on every change, on screen or not (widgets::canvas::on_screen falls
+ * back to that): the A/B of painting only what is in sight, in one build.
+ */
+export async function benchPage(browser) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  if (process.env.ALWAYS_PAINT === '1') {
+    await page.addInitScript(() => { delete window.IntersectionObserver; });
+  }
+  return page;
+}
+
+/**
  * Sets `selector`'s value to each of `values` in turn (runs times, cycling) and reports
  * { base: {p50, p95}, work: {p50, p95, engine} } in ms; `engine` is the median of the view's
  * data-engine-ms attribute (on `viewSelector`) over the changes.

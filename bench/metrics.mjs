@@ -2,11 +2,12 @@
 // script, style recalculation, layout, and the rest of the task time (paint, compositing,
 // canvas). Usage: node bench/metrics.mjs ['rnn.html#/rnn?s=…'] [selector] [lo] [hi] [n]
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
+import { benchPage } from './input-to-paint.mjs';
 
 const [hash = 'rnn.html#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '40'] = process.argv.slice(2);
 const server = await serveDist();
 const browser = await launch();
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const page = await benchPage(browser);
 await page.goto(server.base + hash);
 await page.locator(selector).waitFor();
 await page.waitForTimeout(800);

@@ -8,11 +8,12 @@
 // GCN view's edge toggle: KEY=c PRESELECT='.graph-canvas .node[data-node="0"]' node bench/profile.mjs
 //   'gcn.html#/gcn?s=…' '.graph-canvas .node[data-node="2"]')
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
+import { benchPage } from './input-to-paint.mjs';
 
 const [hash = '#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '30'] = process.argv.slice(2);
 const server = await serveDist();
 const browser = await launch();
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const page = await benchPage(browser);
 await page.goto(server.base + hash);
 await page.locator(selector).waitFor();
 await page.waitForTimeout(800);

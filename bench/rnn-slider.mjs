@@ -3,7 +3,7 @@
 // (bench/input-to-paint.mjs). Run after `trunk build --release`:
 //   node bench/rnn-slider.mjs
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
-import { inputToPaint, report } from './input-to-paint.mjs';
+import { benchPage, inputToPaint, report } from './input-to-paint.mjs';
 
 const server = await serveDist();
 const browser = await launch();
@@ -14,7 +14,7 @@ const configs = [
 ];
 console.log('RNN view: σ_max slider input → next painted frame (ms), 100 changes');
 for (const c of configs) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await benchPage(browser);
   await page.goto(server.base + 'rnn.html#/rnn?s=' + encodeURIComponent(JSON.stringify(c.state)));
   await page.locator('[data-chart="grad-norms"] canvas').waitFor();
   await page.waitForTimeout(500);
