@@ -83,7 +83,6 @@ async fn futures_join<A: std::future::Future, B: std::future::Future>(
     a: A,
     b: B,
 ) -> (A::Output, B::Output) {
-    use std::future::Future;
     use std::pin::pin;
     use std::task::Poll;
     let (mut a, mut b) = (pin!(a), pin!(b));
@@ -186,12 +185,10 @@ async fn the_header_names_the_adapter_and_the_switch_forces_the_cpu() {
     );
 }
 
-#[wasm_bindgen_test]
-async fn products_go_to_the_gpu_only_past_the_measured_crossover() {
-    use leptos::prelude::*;
-    use nnviz::hooks::compute::{provide_compute, BackendStatus, Used};
-    let owner = Owner::new();
-    let compute = owner.with(provide_compute);
+/// Waits until `compute` has found its WebGPU device (SwiftShader here).
+async fn ready(compute: &nnviz::hooks::compute::Compute) {
+    use leptos::prelude::GetUntracked;
+    use nnviz::hooks::compute::BackendStatus;
     for _ in 0..100 {
         if compute.status.get_untracked() != BackendStatus::Detecting {
             break;
@@ -202,6 +199,15 @@ async fn products_go_to_the_gpu_only_past_the_measured_crossover() {
         compute.status.get_untracked(),
         BackendStatus::Ready(_)
     ));
+}
+
+#[wasm_bindgen_test]
+async fn products_go_to_the_gpu_only_past_the_measured_crossover() {
+    use leptos::prelude::*;
+    use nnviz::hooks::compute::{provide_compute, Used};
+    let owner = Owner::new();
+    let compute = owner.with(provide_compute);
+    ready(&compute).await;
     let big = Mat::from_fn(32, 32, |i, j| (i + 2 * j) as f64 * 0.01);
     let small = Mat::from_fn(8, 8, |i, j| (i * j) as f64 * 0.1);
     // Nothing measured: everything on the CPU, exactly nalgebra's product.
@@ -272,8 +278,7 @@ async fn one_training_step(root: &web_sys::Element) {
 
 #[wasm_bindgen_test]
 async fn gcn_training_sends_its_graph_products_to_the_gpu_past_the_crossover() {
-    use leptos::prelude::GetUntracked;
-    use nnviz::hooks::compute::{provide_compute, BackendStatus};
+    use nnviz::hooks::compute::provide_compute;
     use nnviz::views::gcn::state::GcnState;
     let mut labels = vec![None; 34];
     labels[0] = Some(0);
@@ -293,16 +298,7 @@ async fn gcn_training_sends_its_graph_products_to_the_gpu_past_the_crossover() {
     })
     .await;
     let compute = compute.get().unwrap();
-    for _ in 0..100 {
-        if compute.status.get_untracked() != BackendStatus::Detecting {
-            break;
-        }
-        tick(50).await;
-    }
-    assert!(matches!(
-        compute.status.get_untracked(),
-        BackendStatus::Ready(_)
-    ));
+    ready(&compute).await;
     let note = || query(&root, ".train-backend").text_content().unwrap();
     assert!(note().contains("has not yet measured"), "{}", note());
 
