@@ -11,7 +11,8 @@ const page = await benchPage(browser);
 await page.goto(server.base + hash);
 await page.locator(selector).waitFor();
 await page.waitForTimeout(800);
-// KEY=c PRESELECT=selector: press that key on the selector instead (see bench/profile.mjs).
+// KEY=c PRESELECT=selector: press that key on the selector instead; VALUES='[…]': cycle through
+// these values (see bench/profile.mjs).
 if (process.env.PRESELECT) {
   await page.locator(process.env.PRESELECT).focus();
   await page.keyboard.press('Enter');
@@ -21,7 +22,7 @@ const cdp = await page.context().newCDPSession(page);
 await cdp.send('Performance.enable');
 const read = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
 const a = await read();
-await page.evaluate(async ({ selector, lo, hi, n, key }) => {
+await page.evaluate(async ({ selector, lo, hi, n, key, values }) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const input = document.querySelector(selector);
   for (let k = 0; k < n; k++) {
@@ -30,11 +31,11 @@ await page.evaluate(async ({ selector, lo, hi, n, key }) => {
       await frame();
       continue;
     }
-    input.value = String(lo + (hi - lo) * (k % 10) / 9);
+    input.value = values ? values[k % values.length] : String(lo + (hi - lo) * (k % 10) / 9);
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await frame();
   }
-}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n), key: process.env.KEY });
+}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n), key: process.env.KEY, values: process.env.VALUES && JSON.parse(process.env.VALUES) });
 const b = await read();
 const per = (k) => ((b[k] - a[k]) * 1000 / Number(n)).toFixed(2);
 console.log(`per change (ms): script ${per('ScriptDuration')}  style ${per('RecalcStyleDuration')}  layout ${per('LayoutDuration')}  task total ${per('TaskDuration')}  (nodes ${b.Nodes}, layout objects ${b.LayoutObjects})`);

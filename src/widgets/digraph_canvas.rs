@@ -116,7 +116,7 @@ pub fn DigraphCanvas(
                         ctx.fill();
                     }
                 }
-                ctx.set_font("13px system-ui, sans-serif");
+                super::canvas::set_font(&ctx, "13px system-ui, sans-serif");
                 ctx.set_text_baseline("middle");
                 for (i, l) in ls.iter().enumerate().take(n) {
                     let (x, y) = node_pos(i, n);

@@ -429,7 +429,7 @@ fn CanvasGrid(
             if show_text {
                 ctx.set_text_align("center");
                 ctx.set_text_baseline("middle");
-                ctx.set_font("11.5px system-ui, sans-serif");
+                super::canvas::set_font(&ctx, "12px system-ui, sans-serif");
                 for i in 0..rows {
                     for j in 0..cols {
                         let v = m[(i, j)];
@@ -442,7 +442,7 @@ fn CanvasGrid(
         });
         if g.labels_shown() {
             ctx.set_fill_style_str("#6b7280");
-            ctx.set_font("12px system-ui, sans-serif");
+            super::canvas::set_font(&ctx, "12px system-ui, sans-serif");
             ctx.set_text_align("end");
             ctx.set_text_baseline("middle");
             for (i, l) in rl.iter().enumerate().take(rows) {

@@ -82,9 +82,10 @@ export async function twoFrames(page) {
 }
 
 /**
- * A full-page screenshot. Canvases out of sight are not repainted (widgets::canvas::on_screen),
- * and a full-page capture does not scroll: the page is scrolled through once first, as a reader
- * would, so that every drawing shows the current state.
+ * A full-page screenshot. Canvases out of sight are not repainted (widgets::canvas::on_screen)
+ * and panels out of sight are not rendered (`content-visibility: auto`), and a full-page capture
+ * does not scroll: the page is scrolled through once first, as a reader would, so that every
+ * drawing shows the current state, and is captured with every panel rendered.
  */
 export async function screenshot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
@@ -98,7 +99,10 @@ export async function screenshot(page, name) {
     window.scrollTo(0, back);
     await frames();
   });
+  const all = await page.addStyleTag({ content: '* { content-visibility: visible !important; }' });
+  await twoFrames(page);
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+  await all.evaluate((e) => e.remove());
 }
 
 /** A screenshot of one element (a panel), for the per-panel pictures. */
