@@ -3,7 +3,7 @@
 // each panel on a laptop and a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openPage, screenshot, panelShot } from './harness.mjs';
+import { useBrowser, openPage, screenshot, panelShot, twoFrames } from './harness.mjs';
 
 const ctx = useBrowser({ before, after });
 
@@ -40,6 +40,38 @@ test('typing, masking and pointing show the engine numbers', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
   assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a drawing out of sight during an edit is painted when scrolled to, as a fresh page draws it', async () => {
+  const state = { text: 'the cat sat on the mat while every dog in town barked at birds and a fox', d_model: 32, heads: 4 };
+  const edited = state.text.replace('fox', 'hen');
+  // The concatenated output (Concat · W_o, 17 × 32 on a canvas) is far below the fold.
+  const picture = async (page) => {
+    const out = page.locator('[data-matrix="output"] canvas');
+    await out.scrollIntoViewIfNeeded();
+    await twoFrames(page);
+    return out.evaluate((c) => c.toDataURL());
+  };
+  const { page, problems } = await openPage(ctx.browser);
+  await page.goto(link(ctx.server.base, state));
+  await heading(page).waitFor();
+  const out = page.locator('[data-matrix="output"] canvas');
+  await out.waitFor({ state: 'attached' });
+  await twoFrames(page);
+  const before = await out.evaluate((c) => c.toDataURL());
+  await page.locator('[data-control="text"] textarea').fill(edited);
+  await page.locator('.token[data-index="16"]', { hasText: 'hen' }).waitFor();
+  await twoFrames(page);
+  assert.equal(await out.evaluate((c) => c.toDataURL()), before, 'out of sight: not repainted yet');
+  const shown = await picture(page);
+  assert.notEqual(shown, before, 'scrolled to: repainted');
+  const fresh = await openPage(ctx.browser);
+  await fresh.page.goto(link(ctx.server.base, { ...state, text: edited }));
+  await heading(fresh.page).waitFor();
+  assert.equal(shown, await picture(fresh.page), 'the same picture as a fresh page of the edited sentence');
+  assert.deepEqual([...problems, ...fresh.problems], []);
+  await fresh.page.close();
   await page.close();
 });
 
