@@ -4,7 +4,7 @@
 // and a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openPage, screenshot, panelShot } from './harness.mjs';
+import { useBrowser, openPage, screenshot, panelShot, settledBox } from './harness.mjs';
 
 const ctx = useBrowser({ before, after });
 
@@ -29,8 +29,7 @@ for (const [label, viewport] of [['laptop', { width: 1280, height: 800 }], ['pho
     await page.goto(ctx.server.base + 'gcn.html#/gcn');
     await heading(page).waitFor();
     const canvas = page.locator('.graph-canvas');
-    await canvas.scrollIntoViewIfNeeded();
-    const box = await canvas.boundingBox();
+    const box = await settledBox(canvas);
     // Click empty space near the bottom-left corner: node 7, isolated.
     await page.mouse.click(box.x + box.width * 0.06, box.y + box.height * 0.94);
     await page.locator('.graph-canvas .node[data-node="6"]').waitFor();
@@ -107,13 +106,18 @@ test('the spectrum: eigenvectors on the nodes, a filtered signal', async () => {
   await page.locator('.zero-count[data-zeros="3"][data-components="3"]').waitFor();
   // Click the last eigenvalue on the chart: the highest frequency.
   const chart = page.locator('[data-chart="eigenvalues"] canvas');
-  await chart.scrollIntoViewIfNeeded();
-  const b = await chart.boundingBox();
+  const b = await settledBox(chart);
   const series = JSON.parse(await page.locator('[data-chart="eigenvalues"]').getAttribute('data-series'));
   assert.equal(series[0].points.length, 7);
   // The plotting area spans most of the canvas; x = 7 sits near its right end.
   await page.mouse.click(b.x + b.width * 0.93, b.y + b.height * 0.5);
-  await page.locator('.eig-text', { hasText: 'u₇' }).waitFor();
+  try {
+    await page.locator('.eig-text', { hasText: 'u₇' }).waitFor({ timeout: 10000 });
+  } catch (e) {
+    const now = await page.locator('.eig-text').textContent();
+    const box = await chart.boundingBox();
+    assert.fail(`clicked at x = 93 % of ${JSON.stringify(b)} (now ${JSON.stringify(box)}); the panel says "${now}"`);
+  }
   const filled = await page.$$eval('.graph-canvas .node circle', (cs) => cs.filter((c) => c.style.fill).length);
   assert.equal(filled, 7, 'every node coloured by u₇');
   // A noisy signal keeps little energy below λ = 1.

@@ -82,6 +82,24 @@ export async function twoFrames(page) {
 }
 
 /**
+ * Scrolls `locator` into view and returns its box once the layout has settled. Panels coming
+ * into sight are laid out for the first time (`content-visibility: auto`) and scroll anchoring
+ * then moves the page a frame later, so a box read straight after the scroll can be stale and a
+ * click at it land elsewhere: read it until two reads a frame pair apart agree.
+ */
+export async function settledBox(locator) {
+  await locator.scrollIntoViewIfNeeded();
+  let last = null;
+  for (let i = 0; i < 30; i++) {
+    await twoFrames(locator.page());
+    const b = await locator.boundingBox();
+    if (b && last && ['x', 'y', 'width', 'height'].every((k) => Math.abs(b[k] - last[k]) < 0.5)) return b;
+    last = b;
+  }
+  throw new Error('the layout did not settle around ' + locator);
+}
+
+/**
  * A full-page screenshot. Canvases out of sight are not repainted (widgets::canvas::on_screen)
  * and panels out of sight are not rendered (`content-visibility: auto`), and a full-page capture
  * does not scroll: the page is scrolled through once first, as a reader would, so that every
