@@ -10,7 +10,7 @@ cd "$NNVIZ_ROOT"
 scripts/setup.sh
 
 echo "==> 1/4 native tests"
-cargo test --locked
+cargo test --locked --workspace
 
 echo "==> 2/4 browser tests (wasm-bindgen-test in headless Chromium)"
 cargo test --locked --target wasm32-unknown-unknown --test browser --test browser_rnn --test browser_attention --test browser_gcn --test browser_gpu

@@ -4,7 +4,8 @@
 //! The decomposition itself is faer's self-adjoint eigensolver rather than nalgebra's
 //! `SymmetricEigen`: at 500 nodes nalgebra's unblocked QR iteration took 140–250 ms on the
 //! benchmark machine against faer's 47 ms, and the course's 500-node graphs must stay
-//! interactive (docs/performance.md). Everything else in the engine is nalgebra.
+//! interactive (docs/performance.md). It is called through `nnviz_eigen`, a crate of its own so
+//! the release build compiles it at opt-level 3. Everything else in the engine is nalgebra.
 //! Eigenvalues are sorted ascending here (explicitly, whatever the solver returns) with their
 //! eigenvectors, and each eigenvector's sign is fixed (largest-magnitude entry positive) so the
 //! picture does not flip between runs. Non-convergence is an error, not a panic.
@@ -57,14 +58,11 @@ pub fn spectrum(l: &Mat) -> Result<Spectrum> {
             }
         }
     }
-    let eig = faer::Mat::<f64>::from_fn(n, n, |i, j| l[(i, j)])
-        .self_adjoint_eigen(faer::Side::Lower)
-        .map_err(|_| EngineError::NoConvergence {
+    let (raw_values, raw_vectors) =
+        nnviz_eigen::self_adjoint_eigen(n, l.as_slice()).ok_or(EngineError::NoConvergence {
             what: "eigen-decomposition",
         })?;
-    let (s_diag, u) = (eig.S().column_vector(), eig.U());
-    let raw_values: Vec<f64> = (0..n).map(|k| s_diag[k]).collect();
-    let raw_vectors = Mat::from_fn(n, n, |i, j| u[(i, j)]);
+    let raw_vectors = Mat::from_vec(n, n, raw_vectors);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| raw_values[a].total_cmp(&raw_values[b]));
     let values = Vector::from_iterator(n, order.iter().map(|&k| raw_values[k]));
