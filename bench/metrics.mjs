@@ -21,6 +21,10 @@ if (process.env.PRESELECT) {
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Performance.enable');
 const read = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+// HIDE='.a,.b': hide those elements first (display: none), to see what each part of a page costs.
+if (process.env.HIDE) await page.evaluate((h) => { for (const s of h.split(',')) for (const e of document.querySelectorAll(s)) e.style.display = 'none'; }, process.env.HIDE);
+// STYLE='css': add this style sheet first, to try a CSS change without a rebuild.
+if (process.env.STYLE) await page.addStyleTag({ content: process.env.STYLE });
 const a = await read();
 await page.evaluate(async ({ selector, lo, hi, n, key, values }) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
