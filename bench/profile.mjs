@@ -98,6 +98,26 @@ if (process.env.TOPINCL) {
   for (const [nm, t] of [...incl.entries()].filter(([nm]) => re.test(nm)).sort((a, b) => b[1] - a[1]).slice(0, 40))
     console.log(`incl ${(t / Number(n)).toFixed(2).padStart(7)} ms/change  ${nm.slice(0, 160)}`);
 }
+// What a function spends its time on (UNDER='regex'): the self time of samples whose stack
+// contains a match, by function, with the first matching frame's direct callee.
+if (process.env.UNDER) {
+  const re = new RegExp(process.env.UNDER);
+  const up = new Map();
+  for (const node of profile.nodes) for (const c of node.children ?? []) up.set(c, node);
+  const by = new Map();
+  for (const node of profile.nodes) {
+    const t = (dt.get(node.id) ?? 0) / 1000;
+    if (!t) continue;
+    let below = node;
+    let hit = false;
+    for (let p = node; p; below = p, p = up.get(p.id)) if (re.test(nameOf(p))) { hit = true; break; }
+    if (!hit) continue;
+    const k = `${nameOf(node).replace(/::h[0-9a-f]{16}$/, '').slice(0, 90)}  (via ${nameOf(below).replace(/::h[0-9a-f]{16}$/, '').slice(0, 70)})`;
+    by.set(k, (by.get(k) ?? 0) + t);
+  }
+  for (const [k, t] of [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`under ${(t / Number(n)).toFixed(2).padStart(7)} ms/change  ${k}`);
+}
 // Who calls the top few: self time of each (callee ← caller) pair.
 const parent = new Map();
 for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node);
