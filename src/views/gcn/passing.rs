@@ -14,7 +14,7 @@ use crate::widgets::chart::{ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
 use crate::widgets::controls::{Select, Slider};
 use crate::widgets::format::fmt_num;
-use crate::widgets::formula::Formula;
+use crate::widgets::formula::{row, Formula};
 use leptos::prelude::*;
 
 type Run = Memo<Result<Shared<GcnRun>, String>>;
@@ -89,22 +89,38 @@ pub fn PassingPanel(
             })
         })
     };
-    let stages = move || {
+    // The stage lines of the node's update and its output, or None for an empty graph. The list
+    // below is built once and updated in place: rebuilt on every edit, its new MathML was styled
+    // and laid out even with the panel out of sight (docs/performance.md).
+    let lines = Memo::new(move |_| {
         let p = pass.get();
         let self_loops = self_loops.get();
-        let Some(up) = update_of(p.agg) else {
+        let up = update_of(p.agg)?;
+        Some((
+            stage_lines(&up, &p, self_loops, u.get(), p.layer, label),
+            fmt_num(up.out, 4),
+        ))
+    });
+    let empty = Memo::new(move |_| lines.with(Option::is_none));
+    let stage = Memo::new(move |_| pass.with(|p| p.stage));
+    let stages = move || {
+        if empty.get() {
             return view! { <p class="note">"The graph is empty: add a node to pass messages."</p> }
                 .into_any();
-        };
-        let lines = stage_lines(&up, &p, self_loops, u.get(), p.layer, label);
+        }
+        let line =
+            move |i: usize| lines.with(|l| l.as_ref().and_then(|(lines, _)| lines.get(i).cloned()));
         view! {
-            <ol class="passing-stages" data-stage=p.stage data-out=fmt_num(up.out, 4)>
-                {lines.into_iter().enumerate().map(|(i, (caption, m))| {
-                    let shown = i < p.stage;
+            <ol class="passing-stages" data-stage=move || stage.get()
+                data-out=move || lines.with(|l| l.as_ref().map(|(_, out)| out.clone()))>
+                {(0..STAGES).map(|i| {
+                    let shown = Memo::new(move |_| i < stage.get());
+                    let caption = Memo::new(move |_| line(i).map(|(c, _)| c).unwrap_or_default());
+                    let expr = Memo::new(move |_| line(i).map_or_else(|| row(vec![]), |(_, m)| m));
                     view! {
-                        <li class:revealed=shown class:current=i + 1 == p.stage>
+                        <li class:revealed=shown class:current=move || i + 1 == stage.get()>
                             <span class="stage-caption">{caption}</span>
-                            {shown.then(|| view! { <Formula expr=m block=true/> })}
+                            {move || shown.get().then(|| view! { <Formula expr=expr block=true/> })}
                         </li>
                     }
                 }).collect_view()}
@@ -124,26 +140,34 @@ pub fn PassingPanel(
             }
         })
     };
-    let table = move || {
-        let chosen = pass.with(|p| p.agg);
-        AGGS.into_iter()
-            .map(|agg| {
-                let up = update_of(agg);
+    // One row per aggregator, built once; its numbers update in place.
+    let table = AGGS
+        .into_iter()
+        .map(|agg| {
+            let cells = Memo::new(move |_| {
                 let cell = |v: Option<f64>| v.map_or("–".to_string(), |v| fmt_num(v, 3));
-                view! {
-                    <tr class:current=agg == chosen data-agg=agg.key()>
-                        <th scope="row">
-                            <button class="agg-pick" on:click=move |_| set(&|p| p.agg = agg)
-                                aria-pressed=move || (pass.with(|p| p.agg) == agg).to_string()>{agg.name()}</button>
-                        </th>
-                        <td>{cell(up.as_ref().map(|u| u.sum))}</td>
-                        <td>{cell(up.as_ref().map(|u| u.z))}</td>
-                        <td class="agg-out">{cell(up.as_ref().map(|u| u.out))}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
-    };
+                let up = update_of(agg);
+                [
+                    cell(up.as_ref().map(|u| u.sum)),
+                    cell(up.as_ref().map(|u| u.z)),
+                    cell(up.as_ref().map(|u| u.out)),
+                ]
+            });
+            let chosen = Memo::new(move |_| pass.with(|p| p.agg) == agg);
+            let text = move |k: usize| cells.with(|c| c[k].clone());
+            view! {
+                <tr class:current=chosen data-agg=agg.key()>
+                    <th scope="row">
+                        <button class="agg-pick" on:click=move |_| set(&|p| p.agg = agg)
+                            aria-pressed=move || chosen.get().to_string()>{agg.name()}</button>
+                    </th>
+                    <td>{move || text(0)}</td>
+                    <td>{move || text(1)}</td>
+                    <td class="agg-out">{move || text(2)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let smooth_chart = Signal::derive(move || {
         let series = prop.with(|pr| {
             pr.as_ref().map_or(vec![], |pr| {
