@@ -90,8 +90,8 @@ pub fn PassingPanel(
         })
     };
     // The stage lines of the node's update and its output, or None for an empty graph. The list
-    // below is built once and updated in place: rebuilt on every edit, its new MathML was styled
-    // and laid out even with the panel out of sight (docs/performance.md).
+    // below is built once and updated in place (only the formulas are redrawn); it used to be
+    // rebuilt on every edit (docs/performance.md).
     let lines = Memo::new(move |_| {
         let p = pass.get();
         let self_loops = self_loops.get();
