@@ -67,12 +67,13 @@ const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
 console.log(`total ${total.toFixed(0)} ms over ${n} changes`);
 for (const [name, t] of top) console.log(`${t.toFixed(1).padStart(8)} ms  ${(100 * t / total).toFixed(1).padStart(5)} %  ${name.slice(0, 150)}`);
 const nameOf = (node) => node.callFrame.functionName || `(${node.callFrame.url.split('/').pop() || 'program'})`;
+// Each profile node's caller, for the analyses below.
+const parentOf = new Map();
+for (const node of profile.nodes) for (const c of node.children ?? []) parentOf.set(c, node);
 // Inclusive time of named functions (INCLUSIVE='regex,regex'): self time of every sample whose
 // stack contains a match.
 if (process.env.INCLUSIVE) {
   const pats = process.env.INCLUSIVE.split(',').map((r) => new RegExp(r));
-  const parentOf = new Map();
-  for (const node of profile.nodes) for (const c of node.children ?? []) parentOf.set(c, node);
   const incl = pats.map(() => 0);
   for (const node of profile.nodes) {
     const t = (dt.get(node.id) ?? 0) / 1000;
@@ -84,8 +85,6 @@ if (process.env.INCLUSIVE) {
   pats.forEach((re, k) => console.log(`inclusive ${(incl[k] / Number(n)).toFixed(2).padStart(7)} ms/change  ${re.source}`));
 }
 if (process.env.TOPINCL) {
-  const parentOf = new Map();
-  for (const node of profile.nodes) for (const c of node.children ?? []) parentOf.set(c, node);
   const incl = new Map();
   for (const node of profile.nodes) {
     const t = (dt.get(node.id) ?? 0) / 1000;
@@ -102,15 +101,13 @@ if (process.env.TOPINCL) {
 // contains a match, by function, with the first matching frame's direct callee.
 if (process.env.UNDER) {
   const re = new RegExp(process.env.UNDER);
-  const up = new Map();
-  for (const node of profile.nodes) for (const c of node.children ?? []) up.set(c, node);
   const by = new Map();
   for (const node of profile.nodes) {
     const t = (dt.get(node.id) ?? 0) / 1000;
     if (!t) continue;
     let below = node;
     let hit = false;
-    for (let p = node; p; below = p, p = up.get(p.id)) if (re.test(nameOf(p))) { hit = true; break; }
+    for (let p = node; p; below = p, p = parentOf.get(p.id)) if (re.test(nameOf(p))) { hit = true; break; }
     if (!hit) continue;
     const k = `${nameOf(node).replace(/::h[0-9a-f]{16}$/, '').slice(0, 90)}  (via ${nameOf(below).replace(/::h[0-9a-f]{16}$/, '').slice(0, 70)})`;
     by.set(k, (by.get(k) ?? 0) + t);
@@ -119,15 +116,13 @@ if (process.env.UNDER) {
     console.log(`under ${(t / Number(n)).toFixed(2).padStart(7)} ms/change  ${k}`);
 }
 // Who calls the top few: self time of each (callee ← caller) pair.
-const parent = new Map();
-for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node);
 for (const [fn] of top.slice(0, Number(process.env.CALLERS ?? 0))) {
   const by = new Map();
   for (const node of profile.nodes) {
     if (nameOf(node) !== fn) continue;
-    let p = parent.get(node.id);
+    let p = parentOf.get(node.id);
     const chain = [];
-    while (p && chain.length < 4) { chain.push(nameOf(p).replace(/::h[0-9a-f]{16}$/, '').slice(0, 90)); p = parent.get(p.id); }
+    while (p && chain.length < 4) { chain.push(nameOf(p).replace(/::h[0-9a-f]{16}$/, '').slice(0, 90)); p = parentOf.get(p.id); }
     const key = chain.join('  ←  ');
     by.set(key, (by.get(key) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
   }
