@@ -66,3 +66,55 @@ fn error_banner_shows_text_never_html() {
     assert!(banner.query_selector("b").unwrap().is_none());
     banner.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_formula_patches_its_numbers_in_place() {
+    use leptos::prelude::*;
+    use nnviz::widgets::formula::{frac, mi, mn, mo, row, tag, Formula};
+    let root = container();
+    let expr = RwSignal::new(row(vec![mi("x"), mo("="), mn("1.5")]));
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <Formula expr=expr/> });
+    tick(10).await;
+    let math = query(&root, "math");
+    let number = query(&root, "math mn");
+    assert_eq!(math.text_content().as_deref(), Some("x=1.5"));
+    // A new number: the same element, its text changed.
+    expr.set(row(vec![mi("x"), mo("="), mn("2.25")]));
+    tick(10).await;
+    let now = query(&root, "math mn");
+    assert!(
+        now.is_same_node(Some(&number)),
+        "the number's element is kept"
+    );
+    assert_eq!(now.text_content().as_deref(), Some("2.25"));
+    assert_eq!(math.get_attribute("aria-label").as_deref(), Some("x=2.25"));
+    let equals = query(&root, "math mo");
+    // A new shape: that part is rebuilt — a fraction where the number was, a tagged symbol —
+    // and its text is still text.
+    expr.set(row(vec![
+        tag("h", mi("x")),
+        mo("="),
+        frac(mn("1"), mn("<b>2</b>")),
+    ]));
+    tick(10).await;
+    assert_eq!(count(&root, "math mfrac mn"), 2);
+    assert_eq!(count(&root, "math b"), 0, "markup in a formula is text");
+    assert_eq!(
+        query(&root, "math mrow[data-sym='h'] mi")
+            .text_content()
+            .as_deref(),
+        Some("x")
+    );
+    assert_eq!(math.text_content().as_deref(), Some("x=1<b>2</b>"));
+    assert!(
+        query(&root, "math mo").is_same_node(Some(&equals)),
+        "what kept its shape is kept"
+    );
+    // And back.
+    expr.set(row(vec![mi("x"), mo("="), mn("3")]));
+    tick(10).await;
+    assert_eq!(count(&root, "math mfrac"), 0);
+    assert_eq!(count(&root, "math [data-sym]"), 0);
+    assert_eq!(math.text_content().as_deref(), Some("x=3"));
+    assert_eq!(count(&root, "math"), 1);
+}

@@ -130,7 +130,91 @@ pub fn render(m: &M) -> AnyView {
     }
 }
 
+/// The MathML element name of a node.
+fn tag_name(m: &M) -> &'static str {
+    match m {
+        M::I(_) => "mi",
+        M::N(_) => "mn",
+        M::O(_) => "mo",
+        M::T(_) => "mtext",
+        M::Row(_) | M::Tag(..) => "mrow",
+        M::Sub(..) => "msub",
+        M::Sup(..) => "msup",
+        M::SubSup(..) => "msubsup",
+        M::Frac(..) => "mfrac",
+        M::Sqrt(_) => "msqrt",
+        M::Under(..) => "munder",
+    }
+}
+
+/// A node's text (leaves) or its children, in document order.
+fn parts(m: &M) -> (Option<&str>, Vec<&M>) {
+    match m {
+        M::I(s) | M::N(s) | M::O(s) | M::T(s) => (Some(s), Vec::new()),
+        M::Row(v) => (None, v.iter().collect()),
+        M::Sub(a, b) | M::Sup(a, b) | M::Frac(a, b) | M::Under(a, b) => (None, vec![a, b]),
+        M::SubSup(a, b, c) => (None, vec![a, b, c]),
+        M::Sqrt(a) | M::Tag(_, a) => (None, vec![a]),
+    }
+}
+
+/// The same tree as [`render`], built directly on the DOM (for [`patch`]'s replaced subtrees).
+/// Text goes in with `set_text_content`: a text node, never markup.
+fn build(doc: &web_sys::Document, m: &M) -> Option<web_sys::Element> {
+    let el = doc
+        .create_element_ns(Some("http://www.w3.org/1998/Math/MathML"), tag_name(m))
+        .ok()?;
+    if let M::Tag(k, _) = m {
+        el.set_attribute("data-sym", k).ok()?;
+    }
+    let (text, children) = parts(m);
+    if let Some(t) = text {
+        el.set_text_content(Some(t));
+    }
+    for c in children {
+        let child = build(doc, c)?;
+        el.append_child(&child).ok()?;
+    }
+    Some(el)
+}
+
+/// Brings `el` — the DOM of `old` — to `new` with as few DOM changes as it can: where the two
+/// trees have the same shape only the changed leaves' text is set (a live number is one text
+/// node's data), and only a subtree whose shape changed is rebuilt. A formula whose numbers
+/// follow a slider used to be re-created whole, element by element, on every change.
+fn patch(doc: &web_sys::Document, el: &web_sys::Element, old: &M, new: &M) -> Option<()> {
+    let (old_text, old_children) = parts(old);
+    let (new_text, new_children) = parts(new);
+    let same_shape = tag_name(old) == tag_name(new)
+        && old_children.len() == new_children.len()
+        && match (old, new) {
+            (M::Tag(a, _), M::Tag(b, _)) => a == b,
+            (M::Tag(..), _) | (_, M::Tag(..)) => false,
+            _ => true,
+        };
+    if !same_shape {
+        let fresh = build(doc, new)?;
+        return el.replace_with_with_node_1(&fresh).ok();
+    }
+    if old_text != new_text {
+        el.set_text_content(new_text);
+    }
+    let mut child = el.first_element_child();
+    for (o, n) in old_children.into_iter().zip(new_children) {
+        let c = child?;
+        // The next sibling first: patching may replace `c`.
+        child = c.next_element_sibling();
+        if o != n {
+            patch(doc, &c, o, n)?;
+        }
+    }
+    Some(())
+}
+
 /// A formula, inline or as a displayed block.
+///
+/// The first expression is rendered with the view (so the formula is there as soon as the
+/// component is); each later one is [`patch`]ed into the same elements.
 #[component]
 pub fn Formula(
     /// The expression.
@@ -146,10 +230,42 @@ pub fn Formula(
     #[prop(optional, into)]
     key: Signal<String>,
 ) -> impl IntoView {
+    // Equal expressions (a caption whose inputs changed but whose text did not) change nothing.
+    let expr = Memo::new(move |_| expr.get());
+    let node = NodeRef::<leptos::math::Math>::new();
+    let first = expr.get_untracked();
+    let content = render(&first);
+    let shown = StoredValue::new(first);
+    Effect::new(move |_| {
+        expr.with(|new| {
+            let Some(math) = node.get_untracked() else {
+                return;
+            };
+            shown.update_value(|old| {
+                if old == new {
+                    return;
+                }
+                let doc = math.owner_document();
+                let root = math.first_element_child();
+                let done = match (doc, root) {
+                    (Some(doc), Some(root)) => patch(&doc, &root, old, new).is_some(),
+                    _ => false,
+                };
+                if !done {
+                    // The DOM is not what `old` left (it should not happen): rebuild it whole.
+                    math.set_text_content(None);
+                    if let Some(fresh) = math.owner_document().and_then(|d| build(&d, new)) {
+                        let _ = math.append_child(&fresh);
+                    }
+                }
+                *old = new.clone();
+            });
+        })
+    });
     let math = view! {
-        <math display=if block { "block" } else { "inline" } class=class data-key=move || key.get()
-            aria-label=move || expr.with(M::text)>
-            {move || expr.with(render)}
+        <math node_ref=node display=if block { "block" } else { "inline" } class=class
+            data-key=move || key.get() aria-label=move || expr.with(M::text)>
+            {content}
         </math>
     };
     // A long block formula scrolls inside its own box instead of widening the page.
