@@ -148,26 +148,31 @@ pub fn AttentionView() -> impl IntoView {
             }
         })
         .collect_view();
-    let tokens = move || {
+    // One button per token position, kept across edits: a changed word updates its own button's
+    // text (re-rendering the list re-set every button's attributes and listeners per keystroke).
+    let tokens = Memo::new(move |_| {
         run.with(|r| {
             r.as_ref()
                 .map(|r| (r.tokens.clone(), r.real))
                 .unwrap_or_default()
         })
+    });
+    let count = Memo::new(move |_| tokens.with(|t| t.0.len()));
+    let token_button = move |i: usize| {
+        let word = Memo::new(move |_| tokens.with(|t| t.0.get(i).cloned().unwrap_or_default()));
+        let is_pad = Memo::new(move |_| tokens.with(|t| i >= t.1));
+        view! {
+            <button class="token" class:pad=is_pad class:hl=move || tok.get() == Some(i) data-index=i
+                aria-label=move || format!("token {}: {}", i + 1, word.get())
+                on:mouseenter=move |_| tok.set(Some(i)) on:focus=move |_| tok.set(Some(i))
+                on:click=move |_| pick.set(Some((i, entry.get_untracked().1)))>
+                <span class="token-index">{i + 1}</span>{word}
+            </button>
+        }
     };
     let token_strip = view! {
         <div class="token-strip" role="group" aria-label="tokens" on:mouseleave=move |_| tok.set(None)>
-            {move || {
-                let (toks, real) = tokens();
-                toks.into_iter().enumerate().map(|(i, t)| { let is_pad = i >= real; view! {
-                    <button class="token" class:pad=is_pad class:hl=move || tok.get() == Some(i) data-index=i
-                        aria-label=format!("token {}: {t}", i + 1)
-                        on:mouseenter=move |_| tok.set(Some(i)) on:focus=move |_| tok.set(Some(i))
-                        on:click=move |_| pick.set(Some((i, entry.get_untracked().1)))>
-                        <span class="token-index">{i + 1}</span>{t.clone()}
-                    </button>
-                }}).collect_view()
-            }}
+            <For each=move || 0..count.get() key=|i| *i children=token_button/>
         </div>
         <Show when=move || ctx.cross().get()>
             <div class="token-strip source-strip" role="group" aria-label="source tokens">

@@ -83,7 +83,10 @@ impl Ctx {
     }
 }
 
-fn caption(title: &'static str, expr: M) -> impl IntoView {
+/// A heatmap's caption: its title and formula. A formula that follows the run is passed as a
+/// derived signal, so an edit patches its numbers in place instead of re-creating the caption.
+fn caption(title: &'static str, expr: impl Into<Signal<M>>) -> impl IntoView {
+    let expr: Signal<M> = expr.into();
     view! {
         <span class="caption-title">{title}</span>" "
         <Formula expr=expr class="caption-math"/>
@@ -145,20 +148,20 @@ pub fn Pipeline(ctx: Ctx) -> impl IntoView {
             .with(|r| r.as_ref().map_or("none", |r| r.mask.label()))
     };
 
-    let x_cap = move || {
-        caption(
-            "Input",
+    let x_cap = caption(
+        "Input",
+        Signal::derive(move || {
             row(if positional() {
                 vec![mi("X"), mo("="), mi("E"), mo("+"), mi("P")]
             } else {
                 vec![mi("X"), mo("="), mi("E"), mtext("  (no positions)")]
-            }),
-        )
-    };
+            })
+        }),
+    );
     let proj = move |name: &'static str, title: &'static str| {
-        move || {
-            caption(
-                title,
+        caption(
+            title,
+            Signal::derive(move || {
                 row(vec![
                     mi(name),
                     mo("="),
@@ -168,14 +171,14 @@ pub fn Pipeline(ctx: Ctx) -> impl IntoView {
                         mi("X")
                     },
                     m_of(sub_of(name), head1()),
-                ]),
-            )
-        }
+                ])
+            }),
+        )
     };
-    let scaled_cap = move || {
-        let s = scale();
-        caption(
-            "Scaled",
+    let scaled_cap = caption(
+        "Scaled",
+        Signal::derive(move || {
+            let s = scale();
             if s == 1.0 {
                 row(vec![mi("S"), mtext("  (÷√d_k switched off)")])
             } else {
@@ -188,20 +191,20 @@ pub fn Pipeline(ctx: Ctx) -> impl IntoView {
                     mo("·"),
                     mn(fmt_num(s, 3)),
                 ])
-            },
-        )
-    };
-    let masked_cap = move || {
-        caption(
-            "Masked",
+            }
+        }),
+    );
+    let masked_cap = caption(
+        "Masked",
+        Signal::derive(move || {
             row(vec![
                 frac(mi("S"), sqrt(sub(mi("d"), mi("k")))),
                 mo("+"),
                 mi("M"),
                 mtext(format!("  ({} mask: −∞ where hidden)", mask_label())),
-            ]),
-        )
-    };
+            ])
+        }),
+    );
     view! {
         <div class="panel pipeline" data-head=move || ctx.head.get().to_string()>
             <h2>{move || format!("Head {} — the pipeline, matrix by matrix{}", head1(), if cross.get() { " (cross-attention: queries from the sentence, keys and values from the source)" } else { "" })}</h2>
@@ -233,7 +236,7 @@ pub fn Pipeline(ctx: Ctx) -> impl IntoView {
                 </Heatmap>
                 <Heatmap name="O" budget=NARROW values=ctx.mat(|r, h| r.trace.heads.get(h).map(|t| &t.attn.output)) row_labels=tokens col_labels=d_k
                     highlight=hl rows_only=true on_hover=on_row digits=2>
-                    {move || caption("Head output", row(vec![sub(mi("head"), mn(head1().to_string())), mo("="), mi("A"), mi("V"), mtext(",  "), sub(mtext("output"), mi("i")), mo("="), sub(mi("Σ"), mi("j")), sub(mi("α"), mi("ij")), sub(mi("v"), mi("j"))]))}
+                    {caption("Head output", Signal::derive(move || row(vec![sub(mi("head"), mn(head1().to_string())), mo("="), mi("A"), mi("V"), mtext(",  "), sub(mtext("output"), mi("i")), mo("="), sub(mi("Σ"), mi("j")), sub(mi("α"), mi("ij")), sub(mi("v"), mi("j"))])))}
                 </Heatmap>
             </div>
         </div>
@@ -254,30 +257,46 @@ pub fn EntryPanel(ctx: Ctx) -> impl IntoView {
             Some((i, j, t, head.q.ncols(), qt, kt))
         })
     });
+    // The panel's parts are memos of their own: pointing at another weight patches the numbers of
+    // the same elements (rebuilding the panel per change re-created its formulas whole).
+    let says = Memo::new(move |_| {
+        data.with(|d| {
+            d.as_ref().map(|(i, j, t, _, qt, kt)| {
+                let text = if t.allowed {
+                    format!("Query “{qt}” (row {}) attends to key “{kt}” (column {}) with weight {} — {} % of its attention, shared over {} visible keys.",
+                        i + 1, j + 1, fmt_num(t.weight, 4), fmt_num(100.0 * t.weight, 1), t.visible)
+                } else {
+                    format!("Query “{qt}” (row {}) may not see key “{kt}” (column {}): the mask sets its score to −∞, so its weight is exactly 0.", i + 1, j + 1)
+                };
+                let note = format!("The row maximum m_{} is subtracted before exp() so that large scores cannot overflow; it cancels in the ratio. The sum runs over the {} keys this query may see.", i + 1, t.visible);
+                (text, t.weight.to_string(), t.allowed.to_string(), note)
+            })
+        })
+    });
+    let lines = Memo::new(move |_| {
+        data.with(|d| {
+            d.as_ref()
+                .map(|(i, j, t, d_k, _, _)| entry_lines(i + 1, j + 1, t, *d_k))
+                .unwrap_or_default()
+        })
+    });
+    let keys = Memo::new(move |_| lines.with(|l| l.iter().map(|(k, _)| *k).collect::<Vec<_>>()));
+    let present = Memo::new(move |_| data.with(Option::is_some));
+    let part = move |f: fn(&(String, String, String, String)) -> String| {
+        move || says.with(|s| s.as_ref().map(f).unwrap_or_default())
+    };
     view! {
         <div class="panel entry-panel" data-entry=move || { let (i, j) = ctx.entry.get(); format!("{i},{j}") }>
             <h2>"The weight pointed at"</h2>
-            {move || data.with(|d| match d {
-                None => view! { <p class="note">"Point at a cell of S, the scaled or masked scores, or A."</p> }.into_any(),
-                Some((i, j, t, d_k, qt, kt)) => {
-                    let says = if t.allowed {
-                        format!("Query “{qt}” (row {}) attends to key “{kt}” (column {}) with weight {} — {} % of its attention, shared over {} visible keys.",
-                            i + 1, j + 1, fmt_num(t.weight, 4), fmt_num(100.0 * t.weight, 1), t.visible)
-                    } else {
-                        format!("Query “{qt}” (row {}) may not see key “{kt}” (column {}): the mask sets its score to −∞, so its weight is exactly 0.", i + 1, j + 1)
-                    };
-                    let lines = entry_lines(i + 1, j + 1, t, *d_k)
-                        .into_iter()
-                        .map(|(k, m)| view! { <Formula expr=m block=true key=k.to_string() class="eq-line"/> })
-                        .collect_view();
-                    let visible = t.visible;
-                    view! {
-                        <p class="entry-says" data-weight=t.weight.to_string() data-allowed=t.allowed.to_string()>{says}</p>
-                        {lines}
-                        <p class="note">{format!("The row maximum m_{} is subtracted before exp() so that large scores cannot overflow; it cancels in the ratio. The sum runs over the {visible} keys this query may see.", i + 1)}</p>
-                    }.into_any()
-                }
-            })}
+            <Show when=move || present.get()
+                fallback=|| view! { <p class="note">"Point at a cell of S, the scaled or masked scores, or A."</p> }>
+                <p class="entry-says" data-weight=part(|s| s.1.clone()) data-allowed=part(|s| s.2.clone())>{part(|s| s.0.clone())}</p>
+                {move || keys.with(|keys| keys.iter().enumerate().map(|(n, k)| {
+                    let expr = Signal::derive(move || lines.with(|l| l.get(n).map_or_else(|| row(vec![]), |(_, m)| m.clone())));
+                    view! { <Formula expr=expr block=true key=k.to_string() class="eq-line"/> }
+                }).collect_view())}
+                <p class="note">{part(|s| s.3.clone())}</p>
+            </Show>
         </div>
     }
 }
@@ -305,6 +324,26 @@ pub fn EntropyPanel(ctx: Ctx) -> impl IntoView {
             )
         })
     });
+    // One row per query, kept across edits; its numbers and bar widths update in place.
+    let count = Memo::new(move |_| rows.with(|r| r.0.len()));
+    let top =
+        Memo::new(move |_| rows.with(|r| r.0.iter().map(|r| r.2).fold(0.0f64, f64::max).max(1e-9)));
+    let entropy_row = move |i: usize| {
+        let cell = Memo::new(move |_| rows.with(|r| r.0.get(i).cloned().unwrap_or_default()));
+        let e = move || cell.with(|c| c.1);
+        view! {
+            <li data-row=i data-entropy=move || e().to_string()
+                class:hl=move || ctx.tok.get() == Some(i)
+                on:mouseenter=move |_| ctx.tok.set(Some(i))>
+                <span class="entropy-token">{move || cell.with(|c| c.0.clone())}</span>
+                <span class="entropy-bar">
+                    <span class="entropy-fill" style:width=move || format!("{:.1}%", 100.0 * e() / top.get())></span>
+                    <span class="entropy-max" style:left=move || format!("{:.1}%", 100.0 * cell.with(|c| c.2) / top.get())></span>
+                </span>
+                <span class="entropy-value">{move || fmt_num(e(), 3)}</span>
+            </li>
+        }
+    };
     let formula = row(vec![
         mi("H"),
         mo("("),
@@ -324,24 +363,7 @@ pub fn EntropyPanel(ctx: Ctx) -> impl IntoView {
                 {move || format!("Mean {} nats. 0 = all weight on one key (a saturated softmax); the grey mark is ln(visible keys), uniform attention.", fmt_num(rows.with(|r| r.1), 3))}
             </p>
             <ol class="entropy-list">
-                {move || rows.with(|(rows, _)| {
-                    let top = rows.iter().map(|r| r.2).fold(0.0f64, f64::max).max(1e-9);
-                    rows.iter().enumerate().map(|(i, (t, e, m))| {
-                        let (e, m) = (*e, *m);
-                        view! {
-                            <li data-row=i data-entropy=e.to_string()
-                                class:hl=move || ctx.tok.get() == Some(i)
-                                on:mouseenter=move |_| ctx.tok.set(Some(i))>
-                                <span class="entropy-token">{t.clone()}</span>
-                                <span class="entropy-bar">
-                                    <span class="entropy-fill" style:width=format!("{:.1}%", 100.0 * e / top)></span>
-                                    <span class="entropy-max" style:left=format!("{:.1}%", 100.0 * m / top)></span>
-                                </span>
-                                <span class="entropy-value">{fmt_num(e, 3)}</span>
-                            </li>
-                        }
-                    }).collect_view()
-                })}
+                <For each=move || 0..count.get() key=|i| *i children=entropy_row/>
             </ol>
         </div>
     }
