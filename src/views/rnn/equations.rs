@@ -187,44 +187,69 @@ pub fn Equations(
             link.set(key);
         }
     };
-    let body = move || {
-        let Ok(r) = run.get() else {
-            return ().into_any();
-        };
+    // What the panel says for the selected step and unit, as data: a slider change patches the
+    // numbers of the same elements (the panel used to be rebuilt, its formulas re-created whole).
+    let content = Memo::new(move |_| {
         let t = step.get();
-        let hidden = r.vanilla.cell.w_hh.nrows();
-        let j = unit.get().min(hidden - 1);
-        let x = Vector::from_vec(vec![r.xs[t - 1]]);
-        let lstm = state.with(|s| s.cell) == CellChoice::Lstm;
-        let (lines, note) = if lstm {
-            match r.lstm.cell.explain_unit(&x, &r.lstm_trace.states[t - 1], j) {
-                Some(u) => (
-                    lstm_lines(t, &u),
-                    Some(format!("The constant-error path: C({}) reaches C({t}) multiplied by f = {} — close to 1 keeps the memory, and its gradient.", t - 1, fmt_num(u.f.value, 3))),
+        run.with(|r| {
+            let r = r.as_ref().ok()?;
+            let hidden = r.vanilla.cell.w_hh.nrows();
+            let j = unit.get().min(hidden - 1);
+            let x = Vector::from_vec(vec![r.xs[t - 1]]);
+            let lstm = state.with(|s| s.cell) == CellChoice::Lstm;
+            let (lines, note) = if lstm {
+                match r.lstm.cell.explain_unit(&x, &r.lstm_trace.states[t - 1], j) {
+                    Some(u) => (
+                        lstm_lines(t, &u),
+                        Some(format!("The constant-error path: C({}) reaches C({t}) multiplied by f = {} — close to 1 keeps the memory, and its gradient.", t - 1, fmt_num(u.f.value, 3))),
+                    ),
+                    None => (vec![], None),
+                }
+            } else {
+                let act = r.vanilla.cell.activation.label();
+                match r
+                    .vanilla
+                    .cell
+                    .explain_unit(&x, &r.vanilla_trace.states[t - 1], j)
+                {
+                    Some(u) => (vanilla_lines(t, act, &u), None),
+                    None => (vec![], None),
+                }
+            };
+            Some((
+                format!("Step t = {t}, unit j = {} of {hidden}", j + 1),
+                format!(
+                    "x({t}) = {} · the numbers are unit j's entries",
+                    fmt_num(r.xs[t - 1], 4)
                 ),
-                None => (vec![], None),
-            }
-        } else {
-            let act = r.vanilla.cell.activation.label();
-            match r
-                .vanilla
-                .cell
-                .explain_unit(&x, &r.vanilla_trace.states[t - 1], j)
-            {
-                Some(u) => (vanilla_lines(t, act, &u), None),
-                None => (vec![], None),
-            }
-        };
-        view! {
-            <h2>{format!("Step t = {t}, unit j = {} of {hidden}", j + 1)}</h2>
-            <p class="note">{format!("x({t}) = {} · the numbers are unit j's entries", fmt_num(r.xs[t - 1], 4))}</p>
-            {lines
-                .into_iter()
-                .map(|(key, m)| view! { <Formula expr=m block=true class="eq-line" key=key.to_string()/> })
-                .collect_view()}
-            {note.map(|s| view! { <p class="note">{s}</p> })}
-        }
-        .into_any()
+                lines,
+                note,
+            ))
+        })
+    });
+    let present = Memo::new(move |_| content.with(Option::is_some));
+    let keys = Memo::new(move |_| {
+        content.with(|c| {
+            c.as_ref()
+                .map(|c| c.2.iter().map(|(k, _)| *k).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let note = Memo::new(move |_| content.with(|c| c.as_ref().and_then(|c| c.3.clone())));
+    let title = move || content.with(|c| c.as_ref().map(|c| c.0.clone()).unwrap_or_default());
+    let x_note = move || content.with(|c| c.as_ref().map(|c| c.1.clone()).unwrap_or_default());
+    let body = view! {
+        <Show when=move || present.get()>
+            <h2>{title}</h2>
+            <p class="note">{x_note}</p>
+            {move || keys.with(|keys| keys.iter().enumerate().map(|(n, key)| {
+                let expr = Signal::derive(move || content.with(|c| {
+                    c.as_ref().and_then(|c| c.2.get(n)).map_or_else(|| row(vec![]), |(_, m)| m.clone())
+                }));
+                view! { <Formula expr=expr block=true class="eq-line" key=key.to_string()/> }
+            }).collect_view())}
+            {move || note.get().map(|s| view! { <p class="note">{s}</p> })}
+        </Show>
     };
     view! {
         <div class="panel equations" aria-live="polite"
