@@ -2,6 +2,7 @@
 // createElementNS, setAttribute(name), fillText, drawImage …) per change, by the element they
 // act on. Ten changes of a control, as in bench/metrics.mjs:
 //   node bench/calls.mjs 'rnn.html#/rnn' '[data-control="sigma"] input'
+//   KEY=c PRESELECT='.graph-canvas .node[data-node="0"]' node bench/calls.mjs 'gcn.html#/gcn?s=…' '.graph-canvas .node[data-node="2"]'
 //   VALUES='["text 1", "text 2"]' node bench/calls.mjs 'attention.html#/attention' '[data-control="text"] textarea'
 // A view that rebuilds what it could update shows up here as hundreds of created elements.
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
@@ -10,7 +11,10 @@ const [hash, sel] = process.argv.slice(2);
 const values = process.env.VALUES ? JSON.parse(process.env.VALUES) : null;
 const server = await serveDist(); const browser = await launch(); const page = await benchPage(browser);
 await page.goto(server.base + hash); await page.locator(sel).waitFor(); await page.waitForTimeout(800);
-const out = await page.evaluate(async ({ sel, values }) => {
+// KEY=c PRESELECT=selector: press that key on the selector instead (see bench/profile.mjs).
+if (process.env.PRESELECT) { await page.locator(process.env.PRESELECT).focus(); await page.keyboard.press('Enter'); await page.waitForTimeout(300); }
+const key = process.env.KEY;
+const out = await page.evaluate(async ({ sel, values, key }) => {
   const counts = new Map();
   const label = (el) => { let e = el; const p = []; while (e && p.length < 3) { if (e.classList?.length) p.unshift(e.tagName.toLowerCase() + '.' + [...e.classList].slice(0, 2).join('.')); e = e.parentElement; } return p.join('>'); };
   const wrap = (proto, name, who) => { const f = proto[name]; proto[name] = function (...a) { const k = name + (name.endsWith('Attribute') ? '(' + a[0] + ')' : '') + ' @ ' + (name.endsWith('Attribute') ? this.tagName + ' ' : '') + who(this); counts.set(k, (counts.get(k) ?? 0) + 1); return f.apply(this, a); }; };
@@ -21,7 +25,7 @@ const out = await page.evaluate(async ({ sel, values }) => {
   wrap(Document.prototype, 'createElement', () => 'doc');
   for (const n of ['clientWidth', 'offsetWidth', 'clientHeight']) { const d = Object.getOwnPropertyDescriptor(Element.prototype, n) ?? Object.getOwnPropertyDescriptor(HTMLElement.prototype, n); if (!d) continue; const g = d.get; Object.defineProperty(Element.prototype, n, { get() { const k = n + ' @ ' + label(this); counts.set(k, (counts.get(k) ?? 0) + 1); return g.call(this); }, configurable: true }); }
   const el = document.querySelector(sel);
-  for (let i = 0; i < 10; i++) { el.value = values ? values[i % values.length] : String(0.5 + 0.1 * i); el.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))); }
+  for (let i = 0; i < 10; i++) { if (key) { el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true })); await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))); continue; } el.value = values ? values[i % values.length] : String(0.5 + 0.1 * i); el.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))); }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => `${(v / 10).toFixed(1).padStart(7)}  ${k}`).join('\n');
-}, { sel, values });
+}, { sel, values, key });
 console.log(out); await browser.close(); server.close();

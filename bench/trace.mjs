@@ -20,6 +20,8 @@ if (process.env.PRESELECT) {
   await page.waitForTimeout(300);
 }
 if (process.env.STYLE) await page.addStyleTag({ content: process.env.STYLE });
+// EVAL='js': run this in the page first (e.g. remove an element to see what it costs).
+if (process.env.EVAL) await page.evaluate(process.env.EVAL);
 await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu'] });
 await page.evaluate(async ({ selector, lo, hi, n, key, values }) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));

@@ -117,4 +117,15 @@ async fn a_formula_patches_its_numbers_in_place() {
     assert_eq!(count(&root, "math [data-sym]"), 0);
     assert_eq!(math.text_content().as_deref(), Some("x=3"));
     assert_eq!(count(&root, "math"), 1);
+    // A row that gains a term (a sum over one more neighbour) keeps its first elements, then
+    // loses it again.
+    let x = query(&root, "math mi");
+    expr.set(row(vec![mi("x"), mo("="), mn("3"), mo("+"), mn("4")]));
+    tick(10).await;
+    assert!(query(&root, "math mi").is_same_node(Some(&x)));
+    assert_eq!(math.text_content().as_deref(), Some("x=3+4"));
+    expr.set(row(vec![mi("x"), mo("="), mn("5")]));
+    tick(10).await;
+    assert_eq!(math.text_content().as_deref(), Some("x=5"));
+    assert_eq!(count(&root, "math mn"), 1);
 }

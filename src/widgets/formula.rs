@@ -1,8 +1,9 @@
 //! Formulas as data, rendered as browser-native MathML by one recursive function.
 //!
 //! Views build a [`M`] tree (pure, testable natively via [`M::text`]) and hand it to
-//! [`Formula`]. One renderer for every formula keeps the wasm small: each distinct `view!` shape
-//! costs code, a data tree does not. Every leaf is a text node — never HTML.
+//! [`Formula`], which builds it on the DOM and patches it as it changes. One renderer for every
+//! formula keeps the wasm small: each distinct `view!` shape costs code, a data tree does not.
+//! Every leaf is a text node — never HTML.
 
 use crate::widgets::format::fmt_num;
 use leptos::prelude::*;
@@ -110,26 +111,6 @@ impl M {
     }
 }
 
-/// Renders an expression tree as MathML elements.
-pub fn render(m: &M) -> AnyView {
-    match m {
-        M::I(s) => view! { <mi>{s.clone()}</mi> }.into_any(),
-        M::N(s) => view! { <mn>{s.clone()}</mn> }.into_any(),
-        M::O(s) => view! { <mo>{s.clone()}</mo> }.into_any(),
-        M::T(s) => view! { <mtext>{s.clone()}</mtext> }.into_any(),
-        M::Row(v) => view! { <mrow>{v.iter().map(render).collect_view()}</mrow> }.into_any(),
-        M::Sub(a, b) => view! { <msub>{render(a)}{render(b)}</msub> }.into_any(),
-        M::Sup(a, b) => view! { <msup>{render(a)}{render(b)}</msup> }.into_any(),
-        M::SubSup(a, b, c) => {
-            view! { <msubsup>{render(a)}{render(b)}{render(c)}</msubsup> }.into_any()
-        }
-        M::Frac(a, b) => view! { <mfrac>{render(a)}{render(b)}</mfrac> }.into_any(),
-        M::Sqrt(a) => view! { <msqrt>{render(a)}</msqrt> }.into_any(),
-        M::Under(a, b) => view! { <munder>{render(a)}{render(b)}</munder> }.into_any(),
-        M::Tag(k, a) => view! { <mrow data-sym=k.clone()>{render(a)}</mrow> }.into_any(),
-    }
-}
-
 /// The MathML element name of a node.
 fn tag_name(m: &M) -> &'static str {
     match m {
@@ -158,8 +139,8 @@ fn parts(m: &M) -> (Option<&str>, Vec<&M>) {
     }
 }
 
-/// The same tree as [`render`], built directly on the DOM (for [`patch`]'s replaced subtrees).
-/// Text goes in with `set_text_content`: a text node, never markup.
+/// An expression tree as MathML elements: `<mi>`, `<mrow>`, `<mfrac>` … with a `data-sym`
+/// attribute on tagged symbols. Text goes in with `set_text_content`: a text node, never markup.
 fn build(doc: &web_sys::Document, m: &M) -> Option<web_sys::Element> {
     let el = doc
         .create_element_ns(Some("http://www.w3.org/1998/Math/MathML"), tag_name(m))
@@ -185,8 +166,11 @@ fn build(doc: &web_sys::Document, m: &M) -> Option<web_sys::Element> {
 fn patch(doc: &web_sys::Document, el: &web_sys::Element, old: &M, new: &M) -> Option<()> {
     let (old_text, old_children) = parts(old);
     let (new_text, new_children) = parts(new);
+    // A row may change its length (a sum over neighbours gains a term): it keeps its element,
+    // the common prefix is patched and the tail appended or removed.
+    let rows = matches!((old, new), (M::Row(_), M::Row(_)));
     let same_shape = tag_name(old) == tag_name(new)
-        && old_children.len() == new_children.len()
+        && (rows || old_children.len() == new_children.len())
         && match (old, new) {
             (M::Tag(a, _), M::Tag(b, _)) => a == b,
             (M::Tag(..), _) | (_, M::Tag(..)) => false,
@@ -200,7 +184,8 @@ fn patch(doc: &web_sys::Document, el: &web_sys::Element, old: &M, new: &M) -> Op
         el.set_text_content(new_text);
     }
     let mut child = el.first_element_child();
-    for (o, n) in old_children.into_iter().zip(new_children) {
+    let kept = old_children.len().min(new_children.len());
+    for (o, n) in old_children.iter().zip(&new_children) {
         let c = child?;
         // The next sibling first: patching may replace `c`.
         child = c.next_element_sibling();
@@ -208,13 +193,22 @@ fn patch(doc: &web_sys::Document, el: &web_sys::Element, old: &M, new: &M) -> Op
             patch(doc, &c, o, n)?;
         }
     }
+    // What only one of the two rows has.
+    while let Some(c) = child {
+        child = c.next_element_sibling();
+        c.remove();
+    }
+    for n in &new_children[kept..] {
+        let fresh = build(doc, n)?;
+        el.append_child(&fresh).ok()?;
+    }
     Some(())
 }
 
 /// A formula, inline or as a displayed block.
 ///
-/// The first expression is rendered with the view (so the formula is there as soon as the
-/// component is); each later one is [`patch`]ed into the same elements.
+/// Built on the DOM by [`build`] once the `<math>` element is mounted (before the browser next
+/// paints); each later expression is [`patch`]ed into the same elements.
 #[component]
 pub fn Formula(
     /// The expression.
@@ -233,39 +227,35 @@ pub fn Formula(
     // Equal expressions (a caption whose inputs changed but whose text did not) change nothing.
     let expr = Memo::new(move |_| expr.get());
     let node = NodeRef::<leptos::math::Math>::new();
-    let first = expr.get_untracked();
-    let content = render(&first);
-    let shown = StoredValue::new(first);
+    let shown = StoredValue::new(None::<M>);
     Effect::new(move |_| {
+        let Some(math) = node.get() else {
+            return;
+        };
         expr.with(|new| {
-            let Some(math) = node.get_untracked() else {
-                return;
-            };
             shown.update_value(|old| {
-                if old == new {
+                if old.as_ref() == Some(new) {
                     return;
                 }
                 let doc = math.owner_document();
-                let root = math.first_element_child();
-                let done = match (doc, root) {
-                    (Some(doc), Some(root)) => patch(&doc, &root, old, new).is_some(),
+                let patched = match (old.as_ref(), &doc, math.first_element_child()) {
+                    (Some(old), Some(doc), Some(root)) => patch(doc, &root, old, new).is_some(),
                     _ => false,
                 };
-                if !done {
-                    // The DOM is not what `old` left (it should not happen): rebuild it whole.
+                if !patched {
+                    // First run (or a DOM that is not what `old` left): build it whole.
                     math.set_text_content(None);
-                    if let Some(fresh) = math.owner_document().and_then(|d| build(&d, new)) {
+                    if let Some(fresh) = doc.and_then(|d| build(&d, new)) {
                         let _ = math.append_child(&fresh);
                     }
                 }
-                *old = new.clone();
+                *old = Some(new.clone());
             });
         })
     });
     let math = view! {
         <math node_ref=node display=if block { "block" } else { "inline" } class=class
             data-key=move || key.get() aria-label=move || expr.with(M::text)>
-            {content}
         </math>
     };
     // A long block formula scrolls inside its own box instead of widening the page.

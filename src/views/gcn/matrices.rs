@@ -34,22 +34,29 @@ pub fn EntryPanel(
     entry: RwSignal<(Which, usize, usize)>,
 ) -> impl IntoView {
     let tilde = Memo::new(move |_| state.with(|s| s.self_loops));
+    // The formula as data: an edit patches its numbers in place (it used to be re-created).
+    let expr = Memo::new(move |_| {
+        let (w, i, j) = entry.get();
+        let t = tilde.get();
+        run.with(|r| {
+            r.as_ref()
+                .ok()
+                .and_then(|r| labels.with(|l| formula::entry(w, i, j, trace_of(r, w, t), l, t)))
+        })
+    });
+    let present = Memo::new(move |_| expr.with(Option::is_some));
+    let key = Signal::derive(move || {
+        let (w, i, j) = entry.get();
+        format!("{w:?}{i},{j}{}", tilde.get())
+    });
     view! {
         <div class="panel formula-panel" aria-live="polite">
             <h2>"The entry under the pointer"</h2>
-            {move || {
-                let (w, i, j) = entry.get();
-                let t = tilde.get();
-                let m = run.with(|r| {
-                    r.as_ref().ok().and_then(|r| {
-                        labels.with(|l| formula::entry(w, i, j, trace_of(r, w, t), l, t))
-                    })
-                });
-                match m {
-                    Some(m) => view! { <Formula expr=m block=true class="entry-formula" key=format!("{w:?}{i},{j}{t}")/> }.into_any(),
-                    None => view! { <p class="note">"Point at an entry of a matrix below (or Tab to it and use the arrow keys)."</p> }.into_any(),
-                }
-            }}
+            <Show when=move || present.get()
+                fallback=|| view! { <p class="note">"Point at an entry of a matrix below (or Tab to it and use the arrow keys)."</p> }>
+                <Formula expr=Signal::derive(move || expr.get().unwrap_or_else(|| crate::widgets::formula::row(vec![])))
+                    block=true class="entry-formula" key=key/>
+            </Show>
             <p class="note">
                 "A GCN layer computes H' = σ(P H W): each node's new features are its neighbours'
                 features weighted by P"<sub>"ij"</sub>" = 1/√(d"<sub>"i"</sub>" d"<sub>"j"</sub>"), summed,
