@@ -45,13 +45,59 @@ pub fn context(
     Some(ctx)
 }
 
-/// Whether `node` is on screen or near it (within [`NEAR`] of the viewport), kept up to date
-/// by an `IntersectionObserver`. Starts `true`, so a drawing is painted once when it is
-/// created; a canvas that then reads it can skip repainting while it is out of sight and
-/// catch up when it comes near (the observer calls back before it is shown). A lecture page
-/// holds a dozen heatmaps and charts, most of them below the fold: painting only the ones in
-/// sight is what keeps an edit within a frame.
+/// Where a drawing is relative to the viewport, kept up to date by two
+/// `IntersectionObserver`s. A lecture page holds a dozen heatmaps and charts, most of them
+/// below the fold: painting only what is near the screen, and what is in sight first, is what
+/// keeps an edit within a frame.
+#[derive(Clone, Copy)]
+pub struct Sight {
+    /// On screen or within [`NEAR`] of it. Starts `true`, so a drawing is painted once when it
+    /// is created; a canvas that reads it skips repainting while it is away and catches up
+    /// when it comes near (the observer calls back before it is shown).
+    pub near: Signal<bool>,
+    /// Actually in the viewport (starts `true` as well).
+    pub visible: Signal<bool>,
+}
+
+impl Sight {
+    /// Runs `paint` now if the drawing is in sight, or else in a timer task once the browser
+    /// has painted the frame: a drawing just outside the viewport (inside [`NEAR`]) is kept up
+    /// to date for scrolling without its pixels being drawn, uploaded and committed inside the
+    /// frame of the change (~1 ms per canvas in Chrome's trace of an RNN slider change). A
+    /// deferred paint is dropped when a newer one (`generation`) has been asked for.
+    pub fn paint(&self, generation: StoredValue<u64>, paint: impl FnOnce() + 'static) {
+        let g = generation.get_value().wrapping_add(1);
+        generation.set_value(g);
+        if self.visible.get_untracked() {
+            paint();
+            return;
+        }
+        set_timeout(
+            move || {
+                if generation.try_get_value() == Some(g) {
+                    paint();
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    }
+}
+
+/// Whether `node` is on screen or near it (within [`NEAR`] of the viewport): [`Sight::near`].
 pub fn on_screen(node: NodeRef<Canvas>) -> Signal<bool> {
+    observe(node, NEAR)
+}
+
+/// Both [`Sight`] signals of `node`.
+pub fn sight(node: NodeRef<Canvas>) -> Sight {
+    Sight {
+        near: observe(node, NEAR),
+        visible: observe(node, "0px"),
+    }
+}
+
+/// Whether `node` intersects the viewport grown by `margin` (a CSS margin).
+fn observe(node: NodeRef<Canvas>, margin: &'static str) -> Signal<bool> {
     let shown = RwSignal::new(true);
     Effect::new(move |_| {
         let Some(el) = node.get() else { return };
@@ -63,7 +109,7 @@ pub fn on_screen(node: NodeRef<Canvas>) -> Signal<bool> {
             }
         });
         let opts = IntersectionObserverInit::new();
-        opts.set_root_margin(NEAR);
+        opts.set_root_margin(margin);
         let Ok(observer) =
             IntersectionObserver::new_with_options(seen.as_ref().unchecked_ref(), &opts)
         else {

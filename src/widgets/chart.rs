@@ -378,20 +378,23 @@ pub fn LineChart(
             pick.run(x);
         }
     };
-    let shown = super::canvas::on_screen(canvas);
+    let sight = super::canvas::sight(canvas);
+    let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        if !shown.get() {
+        if !sight.near.get() {
             return; // repainted when it comes near the screen
         }
         let s = spec.get();
-        match paint(&el, &s, (width, height)) {
+        sight.paint(generation, move || match paint(&el, &s, (width, height)) {
             Ok(f) => {
-                frame.set_value(f);
-                error.set(None);
+                frame.try_set_value(f);
+                error.try_set(None);
             }
-            Err(e) => error.set(Some(e)),
-        }
+            Err(e) => {
+                error.try_set(Some(e));
+            }
+        });
     });
     let data = move || serde_json::to_string(&spec.get().series).unwrap_or_default();
     view! {

@@ -407,82 +407,90 @@ fn CanvasGrid(
         let (w, h) = g.size();
         (g.rows, g.cols, g.cs, w, h)
     };
-    let shown = super::canvas::on_screen(canvas);
+    let sight = super::canvas::sight(canvas);
+    let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        if !shown.get() {
+        if !sight.near.get() {
             return; // repainted when it comes near the screen
         }
+        // Everything the picture depends on, read here (so the effect follows it), painted now
+        // or just after the frame (`Sight::paint`).
         let g = geo.get();
         let (rows, cols, cs, w, h) = geometry();
-        let Some(ctx) = super::canvas::context(&el, w, h) else {
-            return;
-        };
-        ctx.clear_rect(0.0, 0.0, w, h);
         let (sc, hl, fo) = (scale.get(), highlight.get(), focus.get());
         let (rl, cl) = (row_labels.get(), col_labels.get());
-        let show_text = cs >= MIN_CELL_FOR_TEXT;
-        values.with(|m| {
-            super::canvas::paint_cells(&ctx, (rows, cols), (g.left, g.top, cs), |i, j| {
-                diverging_banded(m[(i, j)], sc)
-            });
-            if show_text {
-                ctx.set_text_align("center");
-                ctx.set_text_baseline("middle");
-                super::canvas::set_font(&ctx, "12px system-ui, sans-serif");
-                for i in 0..rows {
-                    for j in 0..cols {
-                        let v = m[(i, j)];
-                        let (x, y) = g.cell(i, j);
-                        ctx.set_fill_style_str(diverging(v, sc).text_colour());
-                        let _ = ctx.fill_text(&fmt_num(v, digits), x + cs / 2.0, y + cs / 2.0);
+        let rows_only = rows_only.get();
+        let m = values.get();
+        sight.paint(generation, move || {
+            let Some(ctx) = super::canvas::context(&el, w, h) else {
+                return;
+            };
+            ctx.clear_rect(0.0, 0.0, w, h);
+            let show_text = cs >= MIN_CELL_FOR_TEXT;
+            {
+                super::canvas::paint_cells(&ctx, (rows, cols), (g.left, g.top, cs), |i, j| {
+                    diverging_banded(m[(i, j)], sc)
+                });
+                if show_text {
+                    ctx.set_text_align("center");
+                    ctx.set_text_baseline("middle");
+                    super::canvas::set_font(&ctx, "12px system-ui, sans-serif");
+                    for i in 0..rows {
+                        for j in 0..cols {
+                            let v = m[(i, j)];
+                            let (x, y) = g.cell(i, j);
+                            ctx.set_fill_style_str(diverging(v, sc).text_colour());
+                            let _ = ctx.fill_text(&fmt_num(v, digits), x + cs / 2.0, y + cs / 2.0);
+                        }
                     }
                 }
             }
-        });
-        if g.labels_shown() {
-            ctx.set_fill_style_str("#6b7280");
-            super::canvas::set_font(&ctx, "12px system-ui, sans-serif");
-            ctx.set_text_align("end");
-            ctx.set_text_baseline("middle");
-            for (i, l) in rl.iter().enumerate().take(rows) {
-                let _ = ctx.fill_text(&short_label(l), g.left - 6.0, g.top + (i as f64 + 0.5) * cs);
-            }
-            for (j, l) in cl.iter().enumerate().take(cols) {
-                let (x, y) = (g.left + (j as f64 + 0.5) * cs, g.top - 7.0);
-                if g.upright {
-                    ctx.save();
-                    let _ = ctx.translate(x, y);
-                    let _ = ctx.rotate(-std::f64::consts::FRAC_PI_2);
-                    ctx.set_text_align("start");
-                    ctx.set_text_baseline("middle");
-                    let _ = ctx.fill_text(&short_label(l), 0.0, 0.0);
-                    ctx.restore();
-                } else {
-                    ctx.set_text_align("center");
-                    ctx.set_text_baseline("alphabetic");
-                    let _ = ctx.fill_text(&short_label(l), x, y);
+            if g.labels_shown() {
+                ctx.set_fill_style_str("#6b7280");
+                super::canvas::set_font(&ctx, "12px system-ui, sans-serif");
+                ctx.set_text_align("end");
+                ctx.set_text_baseline("middle");
+                for (i, l) in rl.iter().enumerate().take(rows) {
+                    let _ =
+                        ctx.fill_text(&short_label(l), g.left - 6.0, g.top + (i as f64 + 0.5) * cs);
+                }
+                for (j, l) in cl.iter().enumerate().take(cols) {
+                    let (x, y) = (g.left + (j as f64 + 0.5) * cs, g.top - 7.0);
+                    if g.upright {
+                        ctx.save();
+                        let _ = ctx.translate(x, y);
+                        let _ = ctx.rotate(-std::f64::consts::FRAC_PI_2);
+                        ctx.set_text_align("start");
+                        ctx.set_text_baseline("middle");
+                        let _ = ctx.fill_text(&short_label(l), 0.0, 0.0);
+                        ctx.restore();
+                    } else {
+                        ctx.set_text_align("center");
+                        ctx.set_text_baseline("alphabetic");
+                        let _ = ctx.fill_text(&short_label(l), x, y);
+                    }
                 }
             }
-        }
-        if let Some(k) = hl {
-            ctx.set_stroke_style_str(HL);
-            ctx.set_line_width(1.6);
-            if k < rows {
-                let (x, y) = g.cell(k, 0);
-                ctx.stroke_rect(x, y, cols as f64 * cs, cs);
+            if let Some(k) = hl {
+                ctx.set_stroke_style_str(HL);
+                ctx.set_line_width(1.6);
+                if k < rows {
+                    let (x, y) = g.cell(k, 0);
+                    ctx.stroke_rect(x, y, cols as f64 * cs, cs);
+                }
+                if k < cols && !rows_only {
+                    let (x, y) = g.cell(0, k);
+                    ctx.stroke_rect(x, y, cs, rows as f64 * cs);
+                }
             }
-            if k < cols && !rows_only.get() {
-                let (x, y) = g.cell(0, k);
-                ctx.stroke_rect(x, y, cs, rows as f64 * cs);
+            if let Some((i, j)) = fo.filter(|(i, j)| *i < rows && *j < cols) {
+                ctx.set_stroke_style_str(FOCUS);
+                ctx.set_line_width(3.0);
+                let (x, y) = g.cell(i, j);
+                ctx.stroke_rect(x + 1.5, y + 1.5, cs - 4.0, cs - 4.0);
             }
-        }
-        if let Some((i, j)) = fo.filter(|(i, j)| *i < rows && *j < cols) {
-            ctx.set_stroke_style_str(FOCUS);
-            ctx.set_line_width(3.0);
-            let (x, y) = g.cell(i, j);
-            ctx.stroke_rect(x + 1.5, y + 1.5, cs - 4.0, cs - 4.0);
-        }
+        });
     });
     // The cell under the pointer, in the canvas's own units (it may be shown scaled down).
     let cell_at = move |ev: &web_sys::MouseEvent| -> Option<(usize, usize)> {
