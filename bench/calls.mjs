@@ -5,14 +5,11 @@
 //   KEY=c PRESELECT='.graph-canvas .node[data-node="0"]' node bench/calls.mjs 'gcn.html#/gcn?s=…' '.graph-canvas .node[data-node="2"]'
 //   VALUES='["text 1", "text 2"]' node bench/calls.mjs 'attention.html#/attention' '[data-control="text"] textarea'
 // A view that rebuilds what it could update shows up here as hundreds of created elements.
-import { serveDist, launch } from '../tests/e2e/harness.mjs';
-import { benchPage } from './input-to-paint.mjs';
+import { openView } from './input-to-paint.mjs';
 const [hash, sel] = process.argv.slice(2);
 const values = process.env.VALUES ? JSON.parse(process.env.VALUES) : null;
-const server = await serveDist(); const browser = await launch(); const page = await benchPage(browser);
-await page.goto(server.base + hash); await page.locator(sel).waitFor(); await page.waitForTimeout(800);
 // KEY=c PRESELECT=selector: press that key on the selector instead (see bench/profile.mjs).
-if (process.env.PRESELECT) { await page.locator(process.env.PRESELECT).focus(); await page.keyboard.press('Enter'); await page.waitForTimeout(300); }
+const { server, browser, page } = await openView(hash, sel);
 const key = process.env.KEY;
 const out = await page.evaluate(async ({ sel, values, key }) => {
   const counts = new Map();

@@ -6,10 +6,11 @@
 // callback runs once the frame is done. Its time is input → repaint with no wait for vsync, so
 // ≤ 16 ms means the change is on screen in the frame it was made in. A baseline — the same event
 // on a detached input, a frame with nothing to do — is measured in the same page.
+import { serveDist, launch } from '../tests/e2e/harness.mjs';
 
 /**
  * A 1280 × 800 page for a benchmark. With ALWAYS_PAINT=1 the page has no IntersectionObserver,
- * so every canvas repaints on every change, on screen or not (widgets::canvas::on_screen falls
+ * so every canvas repaints on every change, on screen or not (widgets::canvas::Sight falls
  * back to that): the A/B of painting only what is in sight, in one build.
  */
 export async function benchPage(browser) {
@@ -18,6 +19,26 @@ export async function benchPage(browser) {
     await page.addInitScript(() => { delete window.IntersectionObserver; });
   }
   return page;
+}
+
+/**
+ * For the diagnostic scripts (metrics, profile, trace, calls): serves dist/, opens `hash` in a
+ * benchPage, waits for `selector` and a moment to settle, and with PRESELECT=selector focuses
+ * that element and presses Enter first (the GCN view's node selection before KEY=c).
+ */
+export async function openView(hash, selector) {
+  const server = await serveDist();
+  const browser = await launch();
+  const page = await benchPage(browser);
+  await page.goto(server.base + hash);
+  await page.locator(selector).waitFor();
+  await page.waitForTimeout(800);
+  if (process.env.PRESELECT) {
+    await page.locator(process.env.PRESELECT).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+  }
+  return { server, browser, page };
 }
 
 /**

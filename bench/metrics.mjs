@@ -1,23 +1,12 @@
 // Where a slider change's time goes, by Chrome's own counters (CDP Performance.getMetrics):
 // script, style recalculation, layout, and the rest of the task time (paint, compositing,
 // canvas). Usage: node bench/metrics.mjs ['rnn.html#/rnn?s=…'] [selector] [lo] [hi] [n]
-import { serveDist, launch } from '../tests/e2e/harness.mjs';
-import { benchPage } from './input-to-paint.mjs';
+import { openView } from './input-to-paint.mjs';
 
 const [hash = 'rnn.html#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '40'] = process.argv.slice(2);
-const server = await serveDist();
-const browser = await launch();
-const page = await benchPage(browser);
-await page.goto(server.base + hash);
-await page.locator(selector).waitFor();
-await page.waitForTimeout(800);
 // KEY=c PRESELECT=selector: press that key on the selector instead; VALUES='[…]': cycle through
 // these values (see bench/profile.mjs).
-if (process.env.PRESELECT) {
-  await page.locator(process.env.PRESELECT).focus();
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(300);
-}
+const { server, browser, page } = await openView(hash, selector);
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Performance.enable');
 const read = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));

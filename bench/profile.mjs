@@ -7,22 +7,11 @@
 // or KEY=c to press that key on the selector instead, after pressing Enter on PRESELECT, e.g. the
 // GCN view's edge toggle: KEY=c PRESELECT='.graph-canvas .node[data-node="0"]' node bench/profile.mjs
 //   'gcn.html#/gcn?s=…' '.graph-canvas .node[data-node="2"]')
-import { serveDist, launch } from '../tests/e2e/harness.mjs';
-import { benchPage } from './input-to-paint.mjs';
+import { openView } from './input-to-paint.mjs';
 
 const [hash = '#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '30'] = process.argv.slice(2);
-const server = await serveDist();
-const browser = await launch();
-const page = await benchPage(browser);
-await page.goto(server.base + hash);
-await page.locator(selector).waitFor();
-await page.waitForTimeout(800);
+const { server, browser, page } = await openView(hash, selector);
 const cdp = await page.context().newCDPSession(page);
-if (process.env.PRESELECT) {
-  await page.locator(process.env.PRESELECT).focus();
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(300);
-}
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 await cdp.send('Profiler.start');

@@ -4,21 +4,10 @@
 // together as "the rest". Events nest, so the rows overlap (FunctionCall contains the app's
 // script, and so on). Same arguments and switches as bench/metrics.mjs:
 //   node bench/trace.mjs ['rnn.html#/rnn?s=…'] [selector] [lo] [hi] [n]
-import { serveDist, launch } from '../tests/e2e/harness.mjs';
-import { benchPage } from './input-to-paint.mjs';
+import { openView } from './input-to-paint.mjs';
 
 const [hash = 'rnn.html#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '40'] = process.argv.slice(2);
-const server = await serveDist();
-const browser = await launch();
-const page = await benchPage(browser);
-await page.goto(server.base + hash);
-await page.locator(selector).waitFor();
-await page.waitForTimeout(800);
-if (process.env.PRESELECT) {
-  await page.locator(process.env.PRESELECT).focus();
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(300);
-}
+const { server, browser, page } = await openView(hash, selector);
 if (process.env.STYLE) await page.addStyleTag({ content: process.env.STYLE });
 // EVAL='js': run this in the page first (e.g. remove an element to see what it costs).
 if (process.env.EVAL) await page.evaluate(process.env.EVAL);
