@@ -2,8 +2,8 @@
 //! `history.replaceState` (so edits neither add history entries nor fire `hashchange`).
 //! Writes are throttled and never made in the change's own frame: a change is written in a timer
 //! task after it is painted, further ones at most every [`WRITE_EVERY_MS`] (the last one always
-//! lands). A replaceState took several milliseconds
-//! per slider step in a CPU profile — too much to repeat on every input event.
+//! lands). A replaceState took several milliseconds per slider step in a CPU profile — too much
+//! to repeat on every input event.
 
 use crate::route::Route;
 use crate::state;
