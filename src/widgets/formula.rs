@@ -1,4 +1,5 @@
-//! Formulas as data, rendered as browser-native MathML by one recursive builder and patched in place.
+//! Formulas as data, rendered as browser-native MathML by one recursive builder and patched in
+//! place.
 //!
 //! Views build a [`M`] tree (pure, testable natively via [`M::text`]) and hand it to
 //! [`Formula`], which builds it on the DOM and patches it as it changes. One renderer for every
