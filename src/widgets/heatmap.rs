@@ -3,7 +3,7 @@
 //! and a colour legend. Cells carry `data-row`, `data-col` and `data-value` so browser tests
 //! can read exactly what is drawn.
 
-use super::colour::{diverging, diverging_banded, max_abs};
+use super::colour::{diverging, max_abs, Banded};
 use super::format::fmt_num;
 use crate::engine::Mat;
 use leptos::prelude::*;
@@ -429,8 +429,9 @@ fn CanvasGrid(
             ctx.clear_rect(0.0, 0.0, w, h);
             let show_text = cs >= MIN_CELL_FOR_TEXT;
             {
+                let scale = Banded::new(sc);
                 super::canvas::paint_cells(&ctx, (rows, cols), (g.left, g.top, cs), |i, j| {
-                    diverging_banded(m[(i, j)], sc)
+                    scale.colour(m[(i, j)])
                 });
                 if show_text {
                     ctx.set_text_align("center");
