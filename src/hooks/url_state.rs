@@ -1,9 +1,14 @@
-//! A view's state, read from the URL once and written back on every change with
-//! `history.replaceState` (so edits neither add history entries nor fire `hashchange`).
-//! Writes are throttled and never made in the change's own frame: a change is written in a timer
-//! task after it is painted, further ones at most every [`WRITE_EVERY_MS`] (the last one always
-//! lands). A replaceState took several milliseconds per slider step in a CPU profile — too much
-//! to repeat on every input event.
+//! A view's state, read from the URL once and written back with `history.replaceState` (so edits
+//! neither add history entries nor fire `hashchange`).
+//!
+//! A write waits until the state has been still for [`QUIET_MS`] — the end of a slider drag or
+//! of a burst of key presses — and is never made in the change's own frame. While the state
+//! keeps changing (an animation, a long drag) it is written at least every
+//! [`WRITE_AT_LEAST_EVERY_MS`], and a change still waiting when the page is left (`pagehide`: a
+//! reload, a closed tab) is written then.
+//! A write is not free: encoding, `replaceState`, and Chrome then reloads the page's icon (about
+//! 3 ms in a trace); with a fixed throttle it landed inside one change in eight of a drag, which
+//! is where every input → paint benchmark's p95 sat.
 
 use crate::route::Route;
 use crate::state;
@@ -12,8 +17,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-/// Least time between two URL writes.
-pub const WRITE_EVERY_MS: f64 = 250.0;
+/// A change is written once the state has not changed for this long.
+pub const QUIET_MS: f64 = 250.0;
+/// While the state keeps changing, it is still written at least this often.
+pub const WRITE_AT_LEAST_EVERY_MS: f64 = 2000.0;
 
 use super::now_ms;
 
@@ -41,36 +48,71 @@ where
         Err(e) => (T::default(), Some(e)),
     };
     let signal = RwSignal::new(initial);
-    let last_write = StoredValue::new(f64::NEG_INFINITY);
-    let pending = StoredValue::new(false);
-    let write = move || {
-        let Some(encoded) = signal.try_with_untracked(|s| state::encode(route.href(), s)) else {
-            return; // the view is gone
-        };
-        // Only while this view is the page shown (a late write must not rewrite another route).
-        if Route::parse(&current_hash()) == Some(route) {
-            replace_hash(&encoded);
-        }
-        last_write.try_set_value(now_ms());
-    };
+    let timing = StoredValue::new(Timing::default());
     Effect::new(move |_| {
         signal.track();
-        if pending.get_value() {
-            return;
+        let now = now_ms();
+        let start = timing.with_value(|t| t.pending.is_none());
+        timing.update_value(|t| {
+            t.last_change = now;
+            t.pending.get_or_insert(now);
+        });
+        if start {
+            wait_then_write(signal, route, timing, QUIET_MS);
         }
-        // Even the first write waits for a timer task, after the browser has painted the
-        // change: a write inside the change's own frame (encode + replaceState, and Chrome
-        // reloading the page's icon) landed in about one change in eight — the p95 of every
-        // input → paint benchmark.
-        let wait = (WRITE_EVERY_MS - (now_ms() - last_write.get_value())).max(0.0);
-        pending.set_value(true);
-        set_timeout(
-            move || {
-                pending.try_set_value(false);
-                write();
-            },
-            std::time::Duration::from_millis(wait as u64),
-        );
     });
+    // A reload or a closed tab inside the quiet time: write what is pending before the page goes.
+    let leaving = window_event_listener(leptos::ev::pagehide, move |_| {
+        write_pending(signal, route, timing);
+    });
+    on_cleanup(move || leaving.remove());
     (signal, error)
+}
+
+/// When the state last changed, and when the oldest change not yet in the URL was made.
+#[derive(Default)]
+struct Timing {
+    last_change: f64,
+    pending: Option<f64>,
+}
+
+/// In `ms`: writes the state if it has been quiet long enough (or waited too long), else waits
+/// again for as long as is left.
+fn wait_then_write<T>(signal: RwSignal<T>, route: Route, timing: StoredValue<Timing>, ms: f64)
+where
+    T: Serialize + Send + Sync + 'static,
+{
+    set_timeout(
+        move || {
+            let Some((last, Some(first))) = timing.try_with_value(|t| (t.last_change, t.pending))
+            else {
+                return; // the view is gone, or nothing to write
+            };
+            let now = now_ms();
+            let due = (last + QUIET_MS).min(first + WRITE_AT_LEAST_EVERY_MS);
+            if now + 1.0 < due {
+                return wait_then_write(signal, route, timing, due - now);
+            }
+            write_pending(signal, route, timing);
+        },
+        std::time::Duration::from_millis(ms.max(0.0).ceil() as u64),
+    );
+}
+
+/// Writes the state now if a change is waiting (a timer still armed then finds nothing to do).
+fn write_pending<T>(signal: RwSignal<T>, route: Route, timing: StoredValue<Timing>)
+where
+    T: Serialize + Send + Sync + 'static,
+{
+    if timing.try_with_value(|t| t.pending.is_some()) != Some(true) {
+        return; // the view is gone, or nothing to write
+    }
+    timing.update_value(|t| t.pending = None);
+    let Some(encoded) = signal.try_with_untracked(|s| state::encode(route.href(), s)) else {
+        return;
+    };
+    // Only while this view is the page shown (a late write must not rewrite another route).
+    if Route::parse(&current_hash()) == Some(route) {
+        replace_hash(&encoded);
+    }
 }

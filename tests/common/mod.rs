@@ -39,8 +39,11 @@ pub fn count(root: &Element, sel: &str) -> u32 {
     root.query_selector_all(sel).unwrap().length()
 }
 
-/// Longer than the URL hook's write throttle.
-pub const URL_WRITE_WAIT: i32 = nnviz::hooks::url_state::WRITE_EVERY_MS as i32 + 60;
+/// Longer than the URL hook waits for the state to be still before writing it, with room for
+/// a debug build's slow effects (the quiet time starts when the hook's effect runs, after the
+/// views' own effects have recomputed: an eight-head attention preset took ~200 ms on a busy
+/// machine).
+pub const URL_WRITE_WAIT: i32 = nnviz::hooks::url_state::QUIET_MS as i32 + 250;
 
 /// Mounts `view` in a fresh container with the page at `hash` and returns the container.
 pub async fn mount_at<F, N>(hash: &str, view: F) -> HtmlElement
@@ -48,7 +51,7 @@ where
     F: FnOnce() -> N + 'static,
     N: leptos::prelude::IntoView + 'static,
 {
-    // Earlier tests' views are leaked, not unmounted: let their throttled URL writes land
+    // Earlier tests' views are leaked, not unmounted: let their pending URL writes land
     // before this test sets its own link.
     tick(URL_WRITE_WAIT).await;
     web_sys::window()

@@ -53,8 +53,8 @@ for (const [label, viewport] of [['laptop', { width: 1280, height: 800 }], ['pho
     assert.equal(await page.locator('button.undo').isDisabled(), true);
     await page.locator('button.redo').click();
     await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 7);
-    // What the student drew survives a reload (the URL carries it).
-    await page.waitForTimeout(400);
+    // What the student drew survives a reload (the URL carries it), even one made at once,
+    // before the URL's quiet-time write: the pending state is written when the page is left.
     await page.reload();
     await heading(page).waitFor();
     assert.equal(await page.locator('.graph-canvas .node').count(), 7);

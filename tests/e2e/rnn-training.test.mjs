@@ -84,7 +84,7 @@ test('the character task trains on typed text and shows markup as text', async (
   assert.equal(await page.locator('.probe-table b, .probe-table script').count(), 0, 'nothing was interpreted');
   assert.notEqual(await page.title(), 'pwned');
   // The settings are in the URL: a reload trains the same text.
-  await page.waitForTimeout(300); // URL writes are throttled to one per 250 ms
+  await page.waitForTimeout(600); // the URL is written once the state has been still for 250 ms
   await page.reload();
   await page.locator('[data-control="train-text"] textarea').waitFor();
   assert.match(await page.locator('[data-control="train-text"] textarea').inputValue(), /<script>/);

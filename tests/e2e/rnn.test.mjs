@@ -68,7 +68,7 @@ test('a reloaded link shows the same state', async () => {
   await page.getByRole('button', { name: 'Exploding gradients and clipping' }).click();
   await page.locator('[data-stat="clip"]').waitFor();
   const clipText = await page.locator('[data-stat="clip"]').textContent();
-  await page.waitForTimeout(300); // URL writes are throttled to one per 250 ms
+  await page.waitForTimeout(600); // the URL is written once the state has been still for 250 ms
   const url = page.url();
   assert.match(url, /#\/rnn\?s=/);
   const other = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
