@@ -3,7 +3,7 @@
 //! Why a crate of its own: the browser build is at `opt-level = "z"` for size, and faer's generic
 //! code is instantiated — and optimised — in the crate that calls it, so a
 //! `[profile.release.package.faer]` override changes nothing. Called from here, the solver is
-//! compiled with this crate's profile (`opt-level = 3`, nnviz's Cargo.toml), which halved a
+//! compiled with this crate's profile (`opt-level = 2`, nnviz's Cargo.toml), which halved a
 //! 500-node spectrum's time in the browser (docs/performance.md).
 
 /// Eigenvalues and eigenvectors of the symmetric `n`×`n` matrix stored column-major in `a`

@@ -5,7 +5,7 @@
 //! `SymmetricEigen`: at 500 nodes nalgebra's unblocked QR iteration took 140–250 ms on the
 //! benchmark machine against faer's 47 ms, and the course's 500-node graphs must stay
 //! interactive (docs/performance.md). It is called through `nnviz_eigen`, a crate of its own so
-//! the release build compiles it at opt-level 3. Everything else in the engine is nalgebra.
+//! the release build compiles it at opt-level 2. Everything else in the engine is nalgebra.
 //! Eigenvalues are sorted ascending here (explicitly, whatever the solver returns) with their
 //! eigenvectors, and each eigenvector's sign is fixed (largest-magnitude entry positive) so the
 //! picture does not flip between runs. Non-convergence is an error, not a panic.
