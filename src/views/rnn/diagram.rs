@@ -13,6 +13,8 @@ use leptos::prelude::*;
 /// Units drawn per strip (the rest are summarised in the tooltip).
 const UNITS_SHOWN: usize = 12;
 const CELL_H: f64 = 9.0;
+/// The gradient bars' grey.
+const GRAD_BAR: Rgb = Rgb(0x6b, 0x72, 0x80);
 
 /// What one column shows (recomputed per run; the column's DOM is kept and updated in place).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,7 +43,8 @@ fn colours(v: &Vector) -> Vec<Rgb> {
         .collect()
 }
 
-/// Paints every column's h (and C) strip; truncated columns at the SVG's `.cut` opacity.
+/// Paints every column's h (and C) strip and gradient bar; truncated columns at the SVG's `.cut`
+/// opacity.
 #[allow(clippy::too_many_arguments)]
 fn paint_strips(
     el: &web_sys::HtmlCanvasElement,
@@ -50,6 +53,7 @@ fn paint_strips(
     cw: f64,
     y_h: f64,
     y_c: Option<f64>,
+    y_g: f64,
     width: f64,
     height: f64,
 ) {
@@ -65,6 +69,12 @@ fn paint_strips(
             for (j, c) in values.iter().take(units).enumerate() {
                 out.push((*c, x, y0 + j as f64 * CELL_H, cw - 2.0, CELL_H - 1.0));
             }
+        }
+        // ‖∂L/∂h⁽ᵗ⁾‖ as a bar on the log scale of `bar` (painted here, not as 2·T SVG attributes
+        // rewritten on every slider step).
+        if col.bar > 0.0 {
+            let x = 40.0 + k as f64 * cw + cw * 0.2;
+            out.push((GRAD_BAR, x, y_g + 28.0 - col.bar, cw * 0.6, col.bar));
         }
     }
     canvas::fill_rects(&ctx, &mut solid);
@@ -251,7 +261,19 @@ pub fn Diagram(
         let hovered = RwSignal::new(None::<usize>);
         Effect::new(move |_| {
             let Some(el) = strips.get() else { return };
-            data.with(|d| paint_strips(&el, d, units, cw, y_h, lstm.then_some(y_c), width, height));
+            data.with(|d| {
+                paint_strips(
+                    &el,
+                    d,
+                    units,
+                    cw,
+                    y_h,
+                    lstm.then_some(y_c),
+                    y_g,
+                    width,
+                    height,
+                )
+            });
         });
         let columns = cols
             .iter()
@@ -271,8 +293,6 @@ pub fn Diagram(
                         <rect class="step-bg" x=x y=2.0 width=cw height=height - 4.0></rect>
                         <rect x=x + 1.0 y=y_x width=cw - 2.0 height=16.0 fill=move || col.with(|c| c.x_fill.clone()) class="x-box"></rect>
                         {label}
-                        <rect class="grad-bar" x=x + cw * 0.2 y=move || y_g + 28.0 - col.with(|c| c.bar)
-                            width=cw * 0.6 height=move || col.with(|c| c.bar)></rect>
                         <title>{move || (hovered.get() == Some(t)).then(|| run.with(|r| r.as_ref().map(|r| tip(r, lstm, t)).unwrap_or_default()))}</title>
                     </g>
                 }
