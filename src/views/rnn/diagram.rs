@@ -218,9 +218,10 @@ pub fn Diagram(
         run.with(|r| r.as_ref().ok().map(|r| content(r, lstm.get())))
             .unwrap_or_default()
     });
-    // The SVG is built once per shape (T, units shown, cell); a new run only updates colours,
-    // bars and tooltips through per-column signals (see widgets::heatmap for why per-element
-    // signals rather than one shared source).
+    // The SVG is built once per shape (T, units shown, cell); a new run only updates the input
+    // boxes, the cut marks and tooltips through per-column signals (see widgets::heatmap for why
+    // per-element signals rather than one shared source) and repaints the strips canvas (h, C and
+    // the gradient bars).
     move || {
         let Some((t_len, units, lstm)) = shape.get() else {
             return ().into_any();
