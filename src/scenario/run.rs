@@ -456,7 +456,7 @@ fn run_graph(s: &GraphScenario) -> Out {
     let mut out = json!({
         "kind": "graph", "n": n, "A": mat(&gm.a), "degrees": vec(&gm.degrees), "D": mat(&gm.d),
         "D_inv_sqrt": vec(&gm.d_inv_sqrt), "P": mat(&gm.p), "L": mat(&gm.l),
-        "eigenvalues": vec(&spec.values), "eigenvectors": mat(&spec.vectors),
+        "eigenvalues": vec(&spec.values), "eigenvectors": mat(&spec.vectors()),
         "zero_eigenvalues": spec.zero_count(), "components": comps.iter().max().map_or(0, |m| m + 1),
     });
     let p = if s.self_loops {

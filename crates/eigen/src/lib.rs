@@ -1,52 +1,396 @@
-//! faer's self-adjoint eigensolver behind one non-generic function.
+//! The symmetric eigendecomposition A = UΛUᵀ of the GCN view, with U kept as factors.
+//!
+//! A dense eigensolver spends most of its time on U itself: at 500 nodes, in the browser, faer's
+//! self-adjoint solver took ~110 ms, of which the Householder tridiagonalisation A = QTQᵀ was
+//! ~40 ms, the tridiagonal eigenvectors (divide and conquer) ~35 ms and forming U = QZ ~25 ms
+//! (docs/performance.md). The views never need U as a matrix: they need every eigenvalue, Uᵀx
+//! (the graph Fourier transform), Ux̂ (its inverse, low-pass filtering) and one column u_k at a
+//! time — each a product of U with one vector. So this crate keeps U = QZ factored:
+//!
+//! - Q as faer's Householder reflectors (`tridiag_in_place`), applied to a vector with faer's
+//!   block Householder routines in O(n²);
+//! - Z, the eigenvectors of the tridiagonal T, as the sequence of Givens rotations of the
+//!   implicit symmetric QR iteration (Golub & Van Loan, *Matrix Computations*, 4th ed.,
+//!   Algorithms 8.3.2–8.3.3, Wilkinson shift), recorded rather than accumulated into a matrix:
+//!   about n² rotations, applied to a vector in O(n²).
+//!
+//! The QR iteration is written here because no crate exposes it with its rotations: faer's
+//! (and LAPACK's) either accumulate them into an n×n matrix — the O(n³) work this avoids — or
+//! drop them. Z is a product of exact rotations, so U is orthogonal to rounding error whatever
+//! the multiplicities of the eigenvalues; the eigenvalues have the QR iteration's absolute
+//! accuracy of a few ε‖A‖. Tests compare everything with faer's dense solver.
 //!
 //! Why a crate of its own: the browser build is at `opt-level = "z"` for size, and faer's generic
 //! code is instantiated — and optimised — in the crate that calls it, so a
-//! `[profile.release.package.faer]` override changes nothing. Called from here, the solver is
-//! compiled with this crate's profile (`opt-level = 2`, nnviz's Cargo.toml), which halved a
-//! 500-node spectrum's time in the browser (docs/performance.md).
+//! `[profile.release.package.faer]` override changes nothing. Called from here, it is compiled
+//! with this crate's profile (`opt-level = 2`, nnviz's Cargo.toml).
 
-/// Eigenvalues and eigenvectors of the symmetric `n`×`n` matrix stored column-major in `a`
-/// (only its lower triangle is read). Returns the eigenvalues (in faer's order) and the
-/// eigenvectors column-major, column k belonging to eigenvalue k; `None` when the iteration did
-/// not converge or `a` is not `n`×`n`.
-pub fn self_adjoint_eigen(n: usize, a: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
-    if a.len() != n * n {
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::householder;
+use faer::linalg::qr::no_pivoting::factor::recommended_block_size;
+use faer::{Conj, MatMut, MatRef, Par};
+
+/// A = UΛUᵀ with U = QZ kept as factors (see the module documentation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factored {
+    n: usize,
+    /// faer's tridiagonalised copy of A (column-major): below the subdiagonal, the Householder
+    /// vectors of Q.
+    trid: Vec<f64>,
+    /// The block Householder factors of Q, `block`×(n − 1), column-major.
+    factors: Vec<f64>,
+    block: usize,
+    /// λ_k, in the order of Z's columns (not sorted).
+    values: Vec<f64>,
+    /// The rotations (c, s) of every QR sweep, in the order they were applied.
+    rotations: Vec<(f64, f64)>,
+    /// Each sweep: the index of its first rotation's upper row and its number of rotations.
+    sweeps: Vec<(u32, u32)>,
+}
+
+/// Eigendecomposition of the symmetric `n`×`n` matrix stored column-major in `a` (only its lower
+/// triangle is read). `None` when `a` is not `n`×`n`, holds a non-finite number, or the QR
+/// iteration does not converge (30 sweeps per eigenvalue, LAPACK's limit).
+pub fn self_adjoint_factored(n: usize, a: &[f64]) -> Option<Factored> {
+    if a.len() != n * n || a.iter().any(|v| !v.is_finite()) {
         return None;
     }
-    let m = faer::MatRef::from_column_major_slice(a, n, n);
-    let eig = m.self_adjoint_eigen(faer::Side::Lower).ok()?;
-    let s = eig.S().column_vector();
-    let u = eig.U();
-    let values = (0..n).map(|k| s[k]).collect();
-    let mut vectors = Vec::with_capacity(n * n);
-    for j in 0..n {
-        vectors.extend((0..n).map(|i| u[(i, j)]));
+    if n <= 1 {
+        return Some(Factored {
+            n,
+            trid: a.to_vec(),
+            factors: Vec::new(),
+            block: 1,
+            values: a.to_vec(),
+            rotations: Vec::new(),
+            sweeps: Vec::new(),
+        });
     }
-    Some((values, vectors))
+    let mut trid = faer::Mat::<f64>::from_fn(n, n, |i, j| if i >= j { a[i + n * j] } else { 0.0 });
+    let block = recommended_block_size::<f64>(n, n);
+    let mut factors = faer::Mat::<f64>::zeros(block, n - 1);
+    let par = Par::Seq;
+    let mut mem = MemBuffer::new(faer::linalg::evd::tridiag::tridiag_in_place_scratch::<f64>(
+        n,
+        par,
+        Default::default(),
+    ));
+    faer::linalg::evd::tridiag::tridiag_in_place(
+        trid.as_mut(),
+        factors.as_mut(),
+        par,
+        MemStack::new(&mut mem),
+        Default::default(),
+    );
+    let mut d: Vec<f64> = (0..n).map(|i| trid[(i, i)]).collect();
+    let mut e: Vec<f64> = (0..n - 1).map(|i| trid[(i + 1, i)]).collect();
+    let (rotations, sweeps) = tridiagonal_qr(&mut d, &mut e)?;
+    let to_vec = |m: MatRef<'_, f64>| {
+        let mut v = Vec::with_capacity(m.nrows() * m.ncols());
+        for j in 0..m.ncols() {
+            v.extend((0..m.nrows()).map(|i| m[(i, j)]));
+        }
+        v
+    };
+    Some(Factored {
+        n,
+        trid: to_vec(trid.as_ref()),
+        factors: to_vec(factors.as_ref()),
+        block,
+        values: d,
+        rotations,
+        sweeps,
+    })
+}
+
+/// The implicit symmetric QR iteration with Wilkinson shift on the tridiagonal matrix with
+/// diagonal `d` and off-diagonal `e` (e_i couples i and i + 1). On return `d` holds the
+/// eigenvalues and `e` zeros; the rotations are returned, not applied to any matrix.
+#[allow(clippy::type_complexity)]
+fn tridiagonal_qr(d: &mut [f64], e: &mut [f64]) -> Option<(Vec<(f64, f64)>, Vec<(u32, u32)>)> {
+    let n = d.len();
+    // Off-diagonals at most ε‖T‖ are set to zero: the absolute accuracy a dense
+    // tridiagonalisation has already spent, and the test every QR code makes in some form.
+    let norm = (0..n)
+        .map(|i| {
+            d[i].abs()
+                + if i > 0 { e[i - 1].abs() } else { 0.0 }
+                + e.get(i).map_or(0.0, |v| v.abs())
+        })
+        .fold(0.0, f64::max);
+    let tol = f64::EPSILON * norm;
+    let mut rotations = Vec::with_capacity(n * n);
+    let mut sweeps = Vec::with_capacity(2 * n);
+    let mut budget = 30 * n;
+    let mut m = n - 1;
+    while m > 0 {
+        if e[m - 1].abs() <= tol {
+            e[m - 1] = 0.0;
+            m -= 1;
+            continue;
+        }
+        // The unreduced block l..=m that ends at m.
+        let mut l = m - 1;
+        while l > 0 && e[l - 1].abs() > tol {
+            l -= 1;
+        }
+        if l > 0 {
+            e[l - 1] = 0.0;
+        }
+        if budget == 0 {
+            return None;
+        }
+        budget -= 1;
+        // Wilkinson shift: the eigenvalue of the trailing 2×2 closer to d_m.
+        let half = (d[m - 1] - d[m]) / 2.0;
+        let em = e[m - 1];
+        let root = half.hypot(em);
+        let mu = d[m] - em * em / (half + if half < 0.0 { -root } else { root });
+        let mut x = d[l] - mu;
+        let mut z = e[l];
+        sweeps.push((l as u32, (m - l) as u32));
+        for k in l..m {
+            let r = x.hypot(z);
+            let (c, s) = if r == 0.0 { (1.0, 0.0) } else { (x / r, z / r) };
+            if k > l {
+                e[k - 1] = r;
+            }
+            let (dk, dk1, ek) = (d[k], d[k + 1], e[k]);
+            d[k] = c * c * dk + 2.0 * c * s * ek + s * s * dk1;
+            d[k + 1] = s * s * dk - 2.0 * c * s * ek + c * c * dk1;
+            e[k] = c * s * (dk1 - dk) + (c * c - s * s) * ek;
+            if k + 1 < m {
+                // The bulge at (k + 2, k), chased down by the next rotation.
+                z = s * e[k + 1];
+                e[k + 1] *= c;
+                x = e[k];
+            }
+            rotations.push((c, s));
+        }
+    }
+    Some((rotations, sweeps))
+}
+
+impl Factored {
+    /// The order of the matrix.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// The eigenvalues, unsorted: λ_k belongs to column k of U.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// x ← Uᵀx = Zᵀ(Qᵀx). `x` must have n entries.
+    pub fn to_eigenbasis(&self, x: &mut [f64]) {
+        if x.len() != self.n || self.n <= 1 {
+            return;
+        }
+        self.householder(x, true);
+        let mut rot = self.rotations.iter();
+        for &(l, count) in &self.sweeps {
+            for k in l as usize..(l + count) as usize {
+                if let Some(&(c, s)) = rot.next() {
+                    let (a, b) = (x[k], x[k + 1]);
+                    x[k] = c * a + s * b;
+                    x[k + 1] = c * b - s * a;
+                }
+            }
+        }
+    }
+
+    /// c ← Uc = Q(Zc). `c` must have n entries.
+    pub fn from_eigenbasis(&self, c: &mut [f64]) {
+        if c.len() != self.n || self.n <= 1 {
+            return;
+        }
+        let mut rot = self.rotations.iter().rev();
+        for &(l, count) in self.sweeps.iter().rev() {
+            for k in (l as usize..(l + count) as usize).rev() {
+                if let Some(&(co, s)) = rot.next() {
+                    let (a, b) = (c[k], c[k + 1]);
+                    c[k] = co * a - s * b;
+                    c[k + 1] = s * a + co * b;
+                }
+            }
+        }
+        self.householder(c, false);
+    }
+
+    /// x ← Qᵀx (`transpose`) or Qx. Q leaves the first entry alone (faer's reflectors act on
+    /// rows 1..n).
+    fn householder(&self, x: &mut [f64], transpose: bool) {
+        let n = self.n;
+        let basis = MatRef::from_column_major_slice(&self.trid, n, n).submatrix(1, 0, n - 1, n - 1);
+        let factors = MatRef::from_column_major_slice(&self.factors, self.block, n - 1);
+        let rhs = MatMut::from_column_major_slice_mut(&mut x[1..], n - 1, 1);
+        let mut mem = MemBuffer::new(
+            householder::apply_block_householder_sequence_on_the_left_in_place_scratch::<f64>(
+                n - 1,
+                self.block,
+                1,
+            ),
+        );
+        let stack = MemStack::new(&mut mem);
+        if transpose {
+            householder::apply_block_householder_sequence_transpose_on_the_left_in_place_with_conj(
+                basis,
+                factors,
+                Conj::No,
+                rhs,
+                Par::Seq,
+                stack,
+            );
+        } else {
+            householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(
+                basis,
+                factors,
+                Conj::No,
+                rhs,
+                Par::Seq,
+                stack,
+            );
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Normalized Laplacian of an n-cycle with seeded chords (as the browser benchmark's graph),
+    /// column-major.
+    fn laplacian(n: usize, chords: bool) -> Vec<f64> {
+        let mut adj = vec![0.0; n * n];
+        let mut s: u64 = 12345;
+        for i in 0..n {
+            let j = (i + 1) % n;
+            if i != j {
+                adj[i + n * j] = 1.0;
+                adj[j + n * i] = 1.0;
+            }
+            s = (s * 1103515245 + 12345) % 2147483648;
+            let k = ((s as f64 / 2147483648.0) * n as f64) as usize;
+            if chords && k != i {
+                adj[i + n * k] = 1.0;
+                adj[k + n * i] = 1.0;
+            }
+        }
+        let d: Vec<f64> = (0..n)
+            .map(|i| (0..n).map(|j| adj[i + n * j]).sum())
+            .collect();
+        let mut l = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                let p = if d[i] > 0.0 && d[j] > 0.0 {
+                    adj[i + n * j] / (d[i] * d[j]).sqrt()
+                } else {
+                    0.0
+                };
+                l[i + n * j] = if i == j && d[i] > 0.0 { 1.0 } else { 0.0 } - p;
+            }
+        }
+        l
+    }
+
+    /// U as a dense matrix, column by column (U e_k).
+    fn dense(f: &Factored) -> Vec<f64> {
+        let n = f.n();
+        let mut u = vec![0.0; n * n];
+        for k in 0..n {
+            let col = &mut u[k * n..(k + 1) * n];
+            col[k] = 1.0;
+            f.from_eigenbasis(col);
+        }
+        u
+    }
+
+    fn check(n: usize, a: &[f64]) {
+        let f = self_adjoint_factored(n, a).expect("converges");
+        let u = dense(&f);
+        let lam = f.values();
+        // A U = U Λ and UᵀU = I.
+        for k in 0..n {
+            for i in 0..n {
+                let au: f64 = (0..n).map(|j| a[i + n * j] * u[j + n * k]).sum();
+                assert!(
+                    (au - lam[k] * u[i + n * k]).abs() < 1e-12,
+                    "A u_{k} ≠ λ u_{k} at {i}"
+                );
+                if k <= i {
+                    let dot: f64 = (0..n).map(|j| u[j + n * i] * u[j + n * k]).sum();
+                    let want = if i == k { 1.0 } else { 0.0 };
+                    assert!((dot - want).abs() < 1e-12, "u_{i}·u_{k} = {dot}");
+                }
+            }
+        }
+        // The eigenvalues equal faer's dense solver's.
+        let mut ours = lam.to_vec();
+        ours.sort_by(f64::total_cmp);
+        let m = faer::MatRef::from_column_major_slice(a, n, n);
+        let mut theirs = m
+            .self_adjoint_eigenvalues(faer::Side::Lower)
+            .expect("faer converges");
+        theirs.sort_by(f64::total_cmp);
+        for (x, y) in ours.iter().zip(&theirs) {
+            assert!((x - y).abs() < 1e-12, "{x} vs faer's {y}");
+        }
+        // Uᵀ then U gives back x.
+        let x: Vec<f64> = (0..n).map(|i| ((i * 7919) % 13) as f64 - 6.0).collect();
+        let mut y = x.clone();
+        f.to_eigenbasis(&mut y);
+        for k in 0..n {
+            let want: f64 = (0..n).map(|i| u[i + n * k] * x[i]).sum();
+            assert!((y[k] - want).abs() < 1e-12, "(Uᵀx)_{k}");
+        }
+        f.from_eigenbasis(&mut y);
+        for i in 0..n {
+            assert!((y[i] - x[i]).abs() < 1e-12);
+        }
+    }
+
     #[test]
     fn a_path_of_three_has_its_known_spectrum() {
         // L of the path 1–2–3: eigenvalues 0, 1, 2.
         let r = 0.5f64.sqrt();
         let a = [1.0, -r, 0.0, -r, 1.0, -r, 0.0, -r, 1.0];
-        let (mut values, vectors) = self_adjoint_eigen(3, &a).expect("converges");
-        for k in 0..3 {
-            // A u_k = λ_k u_k
-            for i in 0..3 {
-                let au: f64 = (0..3).map(|j| a[i + 3 * j] * vectors[j + 3 * k]).sum();
-                assert!((au - values[k] * vectors[i + 3 * k]).abs() < 1e-12);
-            }
-        }
+        check(3, &a);
+        let f = self_adjoint_factored(3, &a).expect("converges");
+        let mut values = f.values().to_vec();
         values.sort_by(f64::total_cmp);
         for (v, want) in values.iter().zip([0.0, 1.0, 2.0]) {
             assert!((v - want).abs() < 1e-12, "{v} vs {want}");
         }
-        assert!(self_adjoint_eigen(2, &a).is_none());
+        assert!(self_adjoint_factored(2, &a).is_none());
+    }
+
+    #[test]
+    fn graphs_with_repeated_eigenvalues_and_pieces() {
+        // A cycle (every eigenvalue but two doubled), a cycle with chords, a star (eigenvalue 1
+        // n − 2 times), isolated nodes (L = 0) and the empty and 1×1 cases.
+        check(40, &laplacian(40, false));
+        check(60, &laplacian(60, true));
+        let n = 30;
+        let mut star = vec![0.0; n * n];
+        let r = 1.0 / ((n - 1) as f64).sqrt();
+        for i in 0..n {
+            star[i + n * i] = 1.0;
+            if i > 0 {
+                star[i] = -r;
+                star[n * i] = -r;
+            }
+        }
+        check(n, &star);
+        check(7, &[0.0; 49]);
+        check(0, &[]);
+        check(1, &[0.0]);
+        check(1, &[1.0]);
+    }
+
+    #[test]
+    fn bad_input_is_refused() {
+        assert!(self_adjoint_factored(2, &[1.0, f64::NAN, f64::NAN, 1.0]).is_none());
+        assert!(self_adjoint_factored(2, &[1.0; 3]).is_none());
     }
 }

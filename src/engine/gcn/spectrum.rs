@@ -1,27 +1,32 @@
 //! The spectrum of the normalized Laplacian (seed 001): L = UΛUᵀ with λ_i ∈ [0, 2], the graph
 //! Fourier transform x̂ = Uᵀx and its inverse x = Ux̂, and spectral filtering.
 //!
-//! The decomposition itself is faer's self-adjoint eigensolver rather than nalgebra's
-//! `SymmetricEigen`: at 500 nodes nalgebra's unblocked QR iteration took 140–250 ms on the
-//! benchmark machine against faer's 47 ms, and the course's 500-node graphs must stay
-//! interactive (docs/performance.md). It is called through `nnviz_eigen`, a crate of its own so
-//! the release build compiles it at opt-level 2. Everything else in the engine is nalgebra.
-//! Eigenvalues are sorted ascending here (explicitly, whatever the solver returns) with their
-//! eigenvectors, and each eigenvector's sign is fixed (largest-magnitude entry positive) so the
-//! picture does not flip between runs. Non-convergence is an error, not a panic.
+//! The decomposition is `nnviz_eigen`'s: faer's Householder tridiagonalisation and a QR
+//! iteration whose rotations are kept, so U is never formed — the views need Uᵀx, Ux̂ and one
+//! column at a time, each O(n²), and at 500 nodes not forming U halved the browser's time
+//! (docs/performance.md; nalgebra's `SymmetricEigen`, unblocked and forming U, took 140–250 ms
+//! natively where faer took 47). [`Spectrum::vectors`] builds U for the few callers that want
+//! the matrix. Eigenvalues are sorted ascending here with their eigenvectors, and each
+//! eigenvector's sign is fixed so the picture does not flip between runs: the sign that makes
+//! Σ_i u_i/√(i + 1) positive — a sum weighted towards the first nodes, computed for every
+//! eigenvector at once as one more transform — or, where that sum is (numerically) zero, the
+//! sign that makes the largest entry positive. Non-convergence is an error, not a panic.
 
 use super::super::{EngineError, Mat, Result, Vector};
+use nnviz_eigen::Factored;
 
 /// Eigenvalues below this count as zero.
 pub const ZERO_TOL: f64 = 1e-9;
 
-/// L = UΛUᵀ, sorted.
+/// L = UΛUᵀ, sorted, with U kept factored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spectrum {
     /// λ_1 ≤ … ≤ λ_n.
     pub values: Vector,
-    /// U: column i is the eigenvector of λ_i.
-    pub vectors: Mat,
+    /// U = QZ as factors; column `order[k]` of it, times `signs[k]`, is u_k.
+    basis: Factored,
+    order: Vec<usize>,
+    signs: Vec<f64>,
 }
 
 /// Eigen-decomposition of a symmetric matrix (usually L), sorted ascending.
@@ -32,12 +37,6 @@ pub fn spectrum(l: &Mat) -> Result<Spectrum> {
             what: "L",
             rows: n,
             cols: l.ncols(),
-        });
-    }
-    if n == 0 {
-        return Ok(Spectrum {
-            values: Vector::zeros(0),
-            vectors: Mat::zeros(0, 0),
         });
     }
     if let Some(k) = l.iter().position(|v| !v.is_finite()) {
@@ -58,25 +57,43 @@ pub fn spectrum(l: &Mat) -> Result<Spectrum> {
             }
         }
     }
-    let (raw_values, raw_vectors) =
-        nnviz_eigen::self_adjoint_eigen(n, l.as_slice()).ok_or(EngineError::NoConvergence {
+    let basis =
+        nnviz_eigen::self_adjoint_factored(n, l.as_slice()).ok_or(EngineError::NoConvergence {
             what: "eigen-decomposition",
         })?;
-    let raw_vectors = Mat::from_vec(n, n, raw_vectors);
+    let raw = basis.values();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| raw_values[a].total_cmp(&raw_values[b]));
-    let values = Vector::from_iterator(n, order.iter().map(|&k| raw_values[k]));
-    let mut vectors = Mat::zeros(n, n);
-    for (dst, &src) in order.iter().enumerate() {
-        let col = raw_vectors.column(src);
-        let big = col
-            .iter()
-            .copied()
-            .fold(0.0f64, |m, v| if v.abs() > m.abs() + 1e-12 { v } else { m });
-        let sign = if big < 0.0 { -1.0 } else { 1.0 };
-        vectors.set_column(dst, &(col * sign));
-    }
-    Ok(Spectrum { values, vectors })
+    order.sort_by(|&a, &b| raw[a].total_cmp(&raw[b]));
+    let values = Vector::from_iterator(n, order.iter().map(|&k| raw[k]));
+    // wᵀu for every raw column u at once: Uᵀw.
+    let mut weighted: Vec<f64> = (0..n).map(|i| 1.0 / ((i + 1) as f64).sqrt()).collect();
+    basis.to_eigenbasis(&mut weighted);
+    let signs = order
+        .iter()
+        .map(|&k| {
+            let towards = if weighted[k].abs() > 1e-9 {
+                weighted[k]
+            } else {
+                let mut u = vec![0.0; n];
+                u[k] = 1.0;
+                basis.from_eigenbasis(&mut u);
+                u.iter()
+                    .copied()
+                    .fold(0.0f64, |m, v| if v.abs() > m.abs() + 1e-12 { v } else { m })
+            };
+            if towards < 0.0 {
+                -1.0
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    Ok(Spectrum {
+        values,
+        basis,
+        order,
+        signs,
+    })
 }
 
 impl Spectrum {
@@ -87,12 +104,48 @@ impl Spectrum {
 
     /// Graph Fourier transform x̂ = Uᵀx.
     pub fn gft(&self, x: &Vector) -> Vector {
-        self.vectors.transpose() * x
+        let n = self.values.len();
+        let mut y: Vec<f64> = x.iter().copied().collect();
+        if y.len() != n {
+            return Vector::from_element(n, f64::NAN);
+        }
+        self.basis.to_eigenbasis(&mut y);
+        Vector::from_iterator(
+            n,
+            self.order.iter().zip(&self.signs).map(|(&k, s)| s * y[k]),
+        )
     }
 
     /// Inverse transform x = Ux̂.
     pub fn igft(&self, x_hat: &Vector) -> Vector {
-        &self.vectors * x_hat
+        let n = self.values.len();
+        if x_hat.len() != n {
+            return Vector::from_element(n, f64::NAN);
+        }
+        let mut c = vec![0.0; n];
+        for ((&k, s), v) in self.order.iter().zip(&self.signs).zip(x_hat.iter()) {
+            c[k] = s * v;
+        }
+        self.basis.from_eigenbasis(&mut c);
+        Vector::from_vec(c)
+    }
+
+    /// The eigenvector u_k of λ_k (None past the last).
+    pub fn vector(&self, k: usize) -> Option<Vector> {
+        let n = self.values.len();
+        (k < n).then(|| self.igft(&Vector::from_fn(n, |i, _| f64::from(u8::from(i == k)))))
+    }
+
+    /// U as a matrix, column k = u_k: n transforms, O(n³) — for exports and small matrices.
+    pub fn vectors(&self) -> Mat {
+        let n = self.values.len();
+        let mut u = Mat::zeros(n, n);
+        for k in 0..n {
+            if let Some(v) = self.vector(k) {
+                u.set_column(k, &v);
+            }
+        }
+        u
     }
 
     /// Keeps the frequencies λ ≤ `cutoff` of `x` and drops the rest (ideal low-pass).
@@ -210,10 +263,11 @@ mod tests {
             .zip(s.values.iter().skip(1))
             .all(|(a, b)| a <= b));
         assert!(s.values[0].abs() < 1e-12 && s.values[4] <= 2.0 + 1e-12);
-        let recon = &s.vectors * Mat::from_diagonal(&s.values) * s.vectors.transpose();
+        let u = s.vectors();
+        let recon = &u * Mat::from_diagonal(&s.values) * u.transpose();
         assert!((recon - &l).norm() < 1e-12);
         assert!(
-            (s.vectors.transpose() * &s.vectors - Mat::identity(5, 5)).norm() < 1e-12,
+            (u.transpose() * &u - Mat::identity(5, 5)).norm() < 1e-12,
             "U Uᵀ = I"
         );
         assert_eq!(s.zero_count(), 1);
@@ -230,8 +284,8 @@ mod tests {
         );
         // Cut-off 0 keeps only the λ = 0 component, ∝ D^½ 1.
         let smooth = s.low_pass(&x, 0.0);
-        let u0 = s.vectors.column(0);
-        assert!((smooth.clone() - u0 * u0.dot(&x)).norm() < 1e-12);
+        let u0 = s.vector(0).unwrap();
+        assert!((smooth.clone() - &u0 * u0.dot(&x)).norm() < 1e-12);
     }
 
     #[test]

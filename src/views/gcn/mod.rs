@@ -498,7 +498,7 @@ fn use_node_colours(
             Colouring::None => None,
             Colouring::Eigenvector => run.with(|r| {
                 let sp = r.as_ref().ok()?.spectrum.as_ref().ok()?;
-                (eig < sp.values.len()).then(|| sp.vectors.column(eig).iter().copied().collect())
+                sp.vector(eig).map(|u| u.iter().copied().collect())
             }),
             Colouring::Signal => Some(signal.with(|x| x.iter().copied().collect())),
             Colouring::Filtered => {

@@ -261,7 +261,10 @@ pub fn signal_preset(key: &str, r: &GcnRun, node: usize) -> Option<Vec<f64>> {
     Some(match key {
         "impulse" => (0..n).map(|i| f64::from(u8::from(i == node))).collect(),
         "smooth" => match &r.spectrum {
-            Ok(sp) if n > 1 => sp.vectors.column(1).iter().map(|v| round3(*v)).collect(),
+            Ok(sp) if n > 1 => match sp.vector(1) {
+                Some(u) => u.iter().map(|v| round3(*v)).collect(),
+                None => vec![1.0; n],
+            },
             _ => vec![1.0; n],
         },
         "noisy" => (0..n)

@@ -244,7 +244,10 @@ pub fn plane(h: &Mat) -> (Vec<(f64, f64)>, bool) {
         return (as_is(h), true);
     };
     // Ascending eigenvalues: the last two columns are the widest axes.
-    let axes = Mat::from_fn(f, 2, |j, k| sp.vectors[(j, f - 1 - k)]);
+    let (Some(first), Some(second)) = (sp.vector(f - 1), sp.vector(f - 2)) else {
+        return (as_is(h), true);
+    };
+    let axes = Mat::from_columns(&[first, second]);
     (as_is(&(c * axes)), true)
 }
 
