@@ -112,7 +112,11 @@ pub struct SageTrace {
 impl SageLayer {
     /// H' = σ(H W_self + M H W_neigh + b) for aggregation matrix `m`.
     pub fn forward(&self, m: &Mat, h: &Mat) -> SageTrace {
-        let messages = m * h;
+        self.forward_aggregated(h, m * h)
+    }
+
+    /// The same from the messages MH already formed (e.g. by a sparse product).
+    pub fn forward_aggregated(&self, h: &Mat, messages: Mat) -> SageTrace {
         let mut z = h * &self.w_self + &messages * &self.w_neigh;
         for mut row in z.row_iter_mut() {
             row += &self.b;
