@@ -18,18 +18,24 @@ pub fn validate_adjacency(a: &Mat) -> Result<()> {
             cols: a.ncols(),
         });
     }
+    // Column by column, as the matrix is stored (row by row, at 500 nodes each step jumped 4 KB
+    // and this check cost milliseconds); the symmetry test reads each pair once.
     let n = a.nrows();
-    for row in 0..n {
-        for col in 0..n {
-            let v = a[(row, col)];
+    let s = a.as_slice();
+    for (col, column) in s.chunks_exact(n.max(1)).enumerate() {
+        for (row, &v) in column.iter().enumerate() {
             if !v.is_finite() {
                 return Err(EngineError::NonFinite { what, row, col });
             }
             if v < 0.0 {
                 return Err(EngineError::Negative { what, row, col });
             }
-            if col > row && v != a[(col, row)] {
-                return Err(EngineError::NotSymmetric { what, row, col });
+            if row > col && v != s[col + n * row] {
+                return Err(EngineError::NotSymmetric {
+                    what,
+                    row: col,
+                    col: row,
+                });
             }
         }
     }
@@ -38,7 +44,8 @@ pub fn validate_adjacency(a: &Mat) -> Result<()> {
 
 /// Degrees d_i = Σ_j A_ij (row sums; a self-loop A_ii = 1 counts once, as in D̃ of A + I).
 pub fn degrees(a: &Mat) -> Vector {
-    Vector::from_iterator(a.nrows(), a.row_iter().map(|r| r.sum()))
+    // Σ of the columns: the row sums, read in storage order.
+    a.column_sum()
 }
 
 /// d_i^-½, with the degree-0 convention of this module: 0 where d_i = 0.
@@ -48,16 +55,29 @@ pub fn inv_sqrt_degrees(d: &Vector) -> Vector {
 
 /// A + I: every node gets a self-loop (Kipf's renormalisation trick).
 pub fn with_self_loops(a: &Mat) -> Mat {
-    a + Mat::identity(a.nrows(), a.ncols())
+    let mut b = a.clone();
+    for i in 0..a.nrows().min(a.ncols()) {
+        b[(i, i)] += 1.0;
+    }
+    b
 }
 
 /// P = D^-½ A D^-½, i.e. P_ij = A_ij / √(d_i d_j). Validates `a` first.
 pub fn normalized_adjacency(a: &Mat) -> Result<Mat> {
     validate_adjacency(a)?;
     let s = inv_sqrt_degrees(&degrees(a));
-    Ok(Mat::from_fn(a.nrows(), a.ncols(), |i, j| {
-        s[i] * a[(i, j)] * s[j]
-    }))
+    // Column by column over the storage, touching only the edges (s is finite, so a zero stays
+    // zero): entry by entry through `from_fn` this was milliseconds at 500 nodes.
+    let mut p = a.clone();
+    let n = a.nrows();
+    for (j, column) in p.as_mut_slice().chunks_exact_mut(n.max(1)).enumerate() {
+        for (v, si) in column.iter_mut().zip(s.iter()) {
+            if *v != 0.0 {
+                *v = si * *v * s[j];
+            }
+        }
+    }
+    Ok(p)
 }
 
 #[cfg(test)]

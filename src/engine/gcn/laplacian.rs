@@ -15,10 +15,16 @@ pub fn normalized_laplacian(a: &Mat) -> Result<Mat> {
 
 /// I' − P for a normalized adjacency `p` of a graph with degrees `d`.
 fn laplacian_of(p: &Mat, d: &Vector) -> Mat {
-    Mat::from_fn(p.nrows(), p.ncols(), |i, j| {
-        let id = if i == j && d[i] > 0.0 { 1.0 } else { 0.0 };
-        id - p[(i, j)]
-    })
+    // 0 − P (not −P, which would write −0 where P is 0), then I' on the diagonal: plain passes
+    // over the storage, as a 500-node edit builds two of these.
+    let mut l = p.clone();
+    l.apply(|v| *v = 0.0 - *v);
+    for i in 0..l.nrows().min(l.ncols()) {
+        if d[i] > 0.0 {
+            l[(i, i)] += 1.0;
+        }
+    }
+    l
 }
 
 /// Every matrix on the deck's GCN slides for one graph, computed once.

@@ -46,13 +46,16 @@ pub fn spectrum(l: &Mat) -> Result<Spectrum> {
             col: k / n,
         });
     }
-    for i in 0..n {
-        for j in i + 1..n {
-            if (l[(i, j)] - l[(j, i)]).abs() > 1e-12 * (1.0 + l[(i, j)].abs()) {
+    let s = l.as_slice();
+    for (j, column) in s.chunks_exact(n.max(1)).enumerate() {
+        for (i, &v) in column.iter().enumerate().skip(j + 1) {
+            // L[i, j] against L[j, i], i > j.
+            let t = s[j + n * i];
+            if (t - v).abs() > 1e-12 * (1.0 + t.abs()) {
                 return Err(EngineError::NotSymmetric {
                     what: "L",
-                    row: i,
-                    col: j,
+                    row: j,
+                    col: i,
                 });
             }
         }
@@ -150,7 +153,22 @@ impl Spectrum {
 
     /// Keeps the frequencies λ ≤ `cutoff` of `x` and drops the rest (ideal low-pass).
     pub fn low_pass(&self, x: &Vector, cutoff: f64) -> Vector {
-        self.filter(x, |l| if l <= cutoff + ZERO_TOL { 1.0 } else { 0.0 })
+        self.low_pass_of_transform(&self.gft(x), cutoff)
+    }
+
+    /// The same from x̂ = Uᵀx already computed.
+    pub fn low_pass_of_transform(&self, x_hat: &Vector, cutoff: f64) -> Vector {
+        let kept = x_hat.zip_map(
+            &self.values,
+            |v, l| {
+                if l <= cutoff + ZERO_TOL {
+                    v
+                } else {
+                    0.0
+                }
+            },
+        );
+        self.igft(&kept)
     }
 
     /// U diag(h(λ)) Uᵀ x for a frequency response h.
@@ -163,8 +181,8 @@ impl Spectrum {
     }
 }
 
-/// Connected components of the graph with adjacency `a` (edges where A_ij ≠ 0, i ≠ j), as a
-/// component id per node, numbered in order of their smallest node.
+/// Connected components of the undirected graph with (symmetric) adjacency `a` (edges where
+/// A_ij ≠ 0, i ≠ j), as a component id per node, numbered in order of their smallest node.
 pub fn components(a: &Mat) -> Vec<usize> {
     let n = a.nrows();
     let mut comp = vec![usize::MAX; n];
@@ -176,8 +194,9 @@ pub fn components(a: &Mat) -> Vec<usize> {
         let mut stack = vec![start];
         comp[start] = next;
         while let Some(u) = stack.pop() {
-            for v in 0..n {
-                if v != u && a[(u, v)] != 0.0 && comp[v] == usize::MAX {
+            // Column u (A is symmetric): contiguous, where row u jumps by n entries.
+            for (v, &w) in a.column(u).iter().enumerate() {
+                if v != u && w != 0.0 && comp[v] == usize::MAX {
                     comp[v] = next;
                     stack.push(v);
                 }

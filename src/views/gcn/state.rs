@@ -300,10 +300,12 @@ pub fn signal_report(r: &GcnRun, x: &Vector, cutoff: f64) -> Option<SignalReport
     if x.len() != sp.values.len() {
         return None;
     }
-    let filtered = sp.low_pass(x, cutoff);
+    // x̂ once, for the bars and the filter (each transform is O(n²)).
+    let x_hat = sp.gft(x);
+    let filtered = sp.low_pass_of_transform(&x_hat, cutoff);
     let total = x.norm_squared();
     Some(SignalReport {
-        x_hat: sp.gft(x),
+        x_hat,
         propagated_hat: sp.gft(&(&r.plain.p * x)),
         kept: if total > 0.0 {
             filtered.norm_squared() / total
