@@ -107,6 +107,11 @@ impl Banded {
 
     /// The same colour as `diverging_banded(v, max_abs)`.
     pub fn colour(&self, v: f64) -> Rgb {
+        // Most entries of a large graph's matrices are 0: its band without a division and a
+        // rounding (a libm call in WebAssembly).
+        if v == 0.0 && self.max_abs > 0.0 {
+            return self.lut[BANDS as usize];
+        }
         if !v.is_finite() || self.max_abs <= 0.0 {
             return diverging(v, self.max_abs);
         }

@@ -12,4 +12,4 @@ pub use adjacency::{
     degrees, inv_sqrt_degrees, normalized_adjacency, validate_adjacency, with_self_loops,
 };
 pub use laplacian::{graph_matrices, normalized_laplacian, GraphMatricesTrace};
-pub use spectrum::{components, spectrum, Spectrum};
+pub use spectrum::{components, components_of_edges, spectrum, Spectrum};

@@ -184,27 +184,42 @@ impl Spectrum {
 /// Connected components of the undirected graph with (symmetric) adjacency `a` (edges where
 /// A_ij ≠ 0, i ≠ j), as a component id per node, numbered in order of their smallest node.
 pub fn components(a: &Mat) -> Vec<usize> {
-    let n = a.nrows();
-    let mut comp = vec![usize::MAX; n];
-    let mut next = 0;
-    for start in 0..n {
-        if comp[start] != usize::MAX {
-            continue;
+    // The upper triangle, column by column as stored.
+    let edges = a.column_iter().enumerate().flat_map(|(j, col)| {
+        col.iter()
+            .take(j)
+            .enumerate()
+            .filter(|(_, w)| **w != 0.0)
+            .map(move |(i, _)| (i, j))
+            .collect::<Vec<_>>()
+    });
+    components_of_edges(a.nrows(), edges)
+}
+
+/// The same from an edge list over nodes 0..n (petgraph's union–find; edges naming a node past
+/// n are ignored).
+pub fn components_of_edges(
+    n: usize,
+    edges: impl IntoIterator<Item = (usize, usize)>,
+) -> Vec<usize> {
+    let mut sets = petgraph::unionfind::UnionFind::<usize>::new(n);
+    for (a, b) in edges {
+        if a < n && b < n {
+            sets.union(a, b);
         }
-        let mut stack = vec![start];
-        comp[start] = next;
-        while let Some(u) = stack.pop() {
-            // Column u (A is symmetric): contiguous, where row u jumps by n entries.
-            for (v, &w) in a.column(u).iter().enumerate() {
-                if v != u && w != 0.0 && comp[v] == usize::MAX {
-                    comp[v] = next;
-                    stack.push(v);
-                }
-            }
-        }
-        next += 1;
     }
-    comp
+    let mut id = vec![usize::MAX; n];
+    let mut next = 0;
+    sets.into_labeling()
+        .into_iter()
+        .map(|root| {
+            if id[root] == usize::MAX {
+                id[root] = next;
+                next += 1;
+            }
+            id[root]
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -331,6 +346,8 @@ mod tests {
         let s = spectrum(&normalized_laplacian(&a).unwrap()).unwrap();
         assert_eq!(s.zero_count(), 3);
         assert_eq!(components(&a), vec![0, 0, 0, 1, 1, 1, 2]);
+        let edges = [(5, 3), (0, 1), (4, 4), (3, 4), (1, 2), (9, 0)];
+        assert_eq!(components_of_edges(7, edges), vec![0, 0, 0, 1, 1, 1, 2]);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use super::passing_state::Passing;
 use super::train_state::TrainSettings;
-use crate::engine::gcn::{components, graph_matrices, spectrum, GraphMatricesTrace, Spectrum};
+use crate::engine::gcn::{
+    components_of_edges, graph_matrices, spectrum, GraphMatricesTrace, Spectrum,
+};
 use crate::engine::Vector;
 use crate::graph::edit::{GraphSpec, MAX_NODES};
 use crate::graph::presets;
@@ -147,7 +149,7 @@ pub fn run(s: &Structure) -> Result<GcnRun, String> {
     let tilde =
         graph_matrices(&crate::engine::gcn::with_self_loops(&a)).map_err(|e| e.to_string())?;
     let spectrum = spectrum(&plain.l).map_err(|e| e.to_string());
-    let components = components(&a);
+    let components = components_of_edges(s.n, s.edges.iter().copied());
     let n_components = components.iter().max().map_or(0, |m| m + 1);
     let isolated = (0..s.n)
         .filter(|&i| plain.degrees[i] == 0.0)
