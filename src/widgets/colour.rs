@@ -127,7 +127,9 @@ pub fn max_abs<'a>(values: impl IntoIterator<Item = &'a f64>) -> f64 {
     values
         .into_iter()
         .filter(|v| v.is_finite())
-        .fold(0.0, |m, v| m.max(v.abs()))
+        // A comparison, not f64::max: no NaN can reach here, and f64::max is a libm call in
+        // WebAssembly (its NaN rule differs from the instruction's).
+        .fold(0.0, |m, v| if v.abs() > m { v.abs() } else { m })
 }
 
 #[cfg(test)]

@@ -63,7 +63,8 @@ pub fn self_adjoint_factored(n: usize, a: &[f64]) -> Option<Factored> {
             sweeps: Vec::new(),
         });
     }
-    let mut trid = faer::Mat::<f64>::from_fn(n, n, |i, j| if i >= j { a[i + n * j] } else { 0.0 });
+    // All of A (faer's tridiagonalisation reads the lower triangle only): a plain copy.
+    let mut trid = faer::MatRef::from_column_major_slice(a, n, n).to_owned();
     let block = recommended_block_size::<f64>(n, n);
     let mut factors = faer::Mat::<f64>::zeros(block, n - 1);
     let par = Par::Seq;
