@@ -233,26 +233,21 @@ impl Factored {
                 1,
             ),
         );
-        let stack = MemStack::new(&mut mem);
-        if transpose {
-            householder::apply_block_householder_sequence_transpose_on_the_left_in_place_with_conj(
-                basis,
-                factors,
-                Conj::No,
-                rhs,
-                Par::Seq,
-                stack,
-            );
+        let apply = if transpose {
+            householder::apply_block_householder_sequence_transpose_on_the_left_in_place_with_conj::<
+                f64,
+            >
         } else {
-            householder::apply_block_householder_sequence_on_the_left_in_place_with_conj(
-                basis,
-                factors,
-                Conj::No,
-                rhs,
-                Par::Seq,
-                stack,
-            );
-        }
+            householder::apply_block_householder_sequence_on_the_left_in_place_with_conj::<f64>
+        };
+        apply(
+            basis,
+            factors,
+            Conj::No,
+            rhs,
+            Par::Seq,
+            MemStack::new(&mut mem),
+        );
     }
 }
 

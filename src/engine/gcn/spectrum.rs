@@ -105,7 +105,7 @@ impl Spectrum {
         self.values.iter().filter(|v| v.abs() < ZERO_TOL).count()
     }
 
-    /// Graph Fourier transform x̂ = Uᵀx.
+    /// Graph Fourier transform x̂ = Uᵀx (NaN throughout if x does not have one entry per node).
     pub fn gft(&self, x: &Vector) -> Vector {
         let n = self.values.len();
         let mut y: Vec<f64> = x.iter().copied().collect();
@@ -119,7 +119,7 @@ impl Spectrum {
         )
     }
 
-    /// Inverse transform x = Ux̂.
+    /// Inverse transform x = Ux̂ (NaN throughout if x̂ has the wrong length).
     pub fn igft(&self, x_hat: &Vector) -> Vector {
         let n = self.values.len();
         if x_hat.len() != n {
