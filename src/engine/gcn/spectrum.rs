@@ -308,6 +308,44 @@ mod tests {
     }
 
     #[test]
+    fn eigenvector_signs_follow_the_weighted_sum_rule() {
+        // Seed 003 and a 12-cycle (whose eigenvalues but two are doubled): every u_k has
+        // Σ_i u_i/√(i + 1) > 0, or where that sum is ~0 its largest entry positive; and the
+        // transforms agree with U built column by column.
+        let mut cycle = Mat::zeros(12, 12);
+        for i in 0..12 {
+            cycle[(i, (i + 1) % 12)] = 1.0;
+            cycle[((i + 1) % 12, i)] = 1.0;
+        }
+        for a in [seed_003(), cycle] {
+            let s = spectrum(&normalized_laplacian(&a).unwrap()).unwrap();
+            let u = s.vectors();
+            for k in 0..a.nrows() {
+                let col = u.column(k);
+                let sum: f64 = col
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| v / ((i + 1) as f64).sqrt())
+                    .sum();
+                if sum.abs() > 1e-9 {
+                    assert!(sum > 0.0, "u_{k}: weighted sum {sum}");
+                } else {
+                    let big = col.iter().copied().fold(0.0f64, |m, v| {
+                        if v.abs() > m.abs() + 1e-12 {
+                            v
+                        } else {
+                            m
+                        }
+                    });
+                    assert!(big > 0.0, "u_{k}: largest entry {big}");
+                }
+            }
+            let x = Vector::from_fn(a.nrows(), |i, _| (i as f64 * 0.7).sin());
+            assert!((s.gft(&x) - u.transpose() * &x).norm() < 1e-12);
+        }
+    }
+
+    #[test]
     fn gft_round_trip_and_low_pass() {
         let s = spectrum(&normalized_laplacian(&seed_003()).unwrap()).unwrap();
         let x = Vector::from_vec(vec![1.0, -2.0, 0.5, 3.0, 0.0]);
