@@ -208,9 +208,9 @@ fn scalar(v: f64) -> Mat {
 /// Runs [`PLOT_DEPTH`] layers of every aggregator from x, with the engine's layers.
 pub fn propagate(r: &GcnRun, x: &Vector, p: &Passing, self_loops: bool) -> PassingRun {
     let n = x.len();
-    let mut ms = matrices(r, self_loops).into_iter();
-    let stacks = AGGS.map(|agg| {
-        let m = ms.next().unwrap_or_else(|| CsrMatrix::zeros(n, n));
+    let ms = matrices(r, self_loops);
+    let stacks = std::array::from_fn(|k| {
+        let (agg, m) = (AGGS[k], &ms[k]);
         let mut h = Mat::from_column_slice(n, 1, x.as_slice());
         let mut out = vec![x.clone()];
         for _ in 0..PLOT_DEPTH {
@@ -222,7 +222,7 @@ pub fn propagate(r: &GcnRun, x: &Vector, p: &Passing, self_loops: bool) -> Passi
                         b: scalar(0.0),
                         activation: p.act,
                     }
-                    .forward_aggregated(&h, &m * &h)
+                    .forward_aggregated(&h, m * &h)
                     .out
                 }
                 _ => {
@@ -230,7 +230,7 @@ pub fn propagate(r: &GcnRun, x: &Vector, p: &Passing, self_loops: bool) -> Passi
                         w: scalar(p.w),
                         activation: p.act,
                     }
-                    .forward_aggregated(&m * &h)
+                    .forward_aggregated(m * &h)
                     .out
                 }
             };
