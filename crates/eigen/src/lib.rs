@@ -183,6 +183,105 @@ impl Factored {
         &self.values
     }
 
+    /// The factors as one flat buffer, for moving them between WebAssembly instances (the GCN
+    /// view decomposes large graphs in a Web Worker): `[n, block, rotations, sweeps]`, then the
+    /// eigenvalues, the tridiagonalised matrix, the block factors, each rotation's (c, s) and
+    /// each sweep's (first row, count). [`Factored::from_flat`] reads it back.
+    #[cold]
+    #[inline(never)]
+    pub fn to_flat(&self) -> Vec<f64> {
+        let mut out = vec![
+            self.n as f64,
+            self.factors.nrows() as f64,
+            self.rotations.len() as f64,
+            self.sweeps.len() as f64,
+        ];
+        out.extend_from_slice(&self.values);
+        for m in [&self.trid, &self.factors] {
+            for j in 0..m.ncols() {
+                out.extend(m.col(j).iter());
+            }
+        }
+        for &(c, s) in &self.rotations {
+            out.push(c);
+            out.push(s);
+        }
+        for &(l, count) in &self.sweeps {
+            out.push(f64::from(l));
+            out.push(f64::from(count));
+        }
+        out
+    }
+
+    /// The factors from [`Factored::to_flat`]'s buffer; `None` for a buffer that is not one (a
+    /// wrong length, a NaN or infinity where the factors have none, a sweep outside the matrix,
+    /// counts that disagree), so nothing read from another instance can index out of bounds.
+    #[cold]
+    #[inline(never)]
+    pub fn from_flat(flat: &[f64]) -> Option<Factored> {
+        // The whole number at `k`, if it is one.
+        let int = |k: usize| -> Option<usize> {
+            let v = *flat.get(k)?;
+            ((0.0..4e9).contains(&v) && v.fract() == 0.0).then_some(v as usize)
+        };
+        let (n, block, n_rot, n_sweeps) = (int(0)?, int(1)?, int(2)?, int(3)?);
+        let small = n <= 1;
+        if small != (block == 0) || (small && n_rot + n_sweeps > 0) || block > n.max(1) {
+            return None;
+        }
+        let trid_at = 4 + n;
+        let factors_at = trid_at + if small { 0 } else { n * n };
+        let rotations_at = factors_at + block * n.saturating_sub(1);
+        let sweeps_at = rotations_at + 2 * n_rot;
+        if flat.len() != sweeps_at + 2 * n_sweeps {
+            return None;
+        }
+        // A block factor is infinite where its reflector is the identity (faer's convention).
+        let bad = |v: &f64| !v.is_finite();
+        if flat[..factors_at].iter().any(bad)
+            || flat[factors_at..rotations_at].iter().any(|v| v.is_nan())
+            || flat[rotations_at..sweeps_at].iter().any(bad)
+        {
+            return None;
+        }
+        let mut sweeps = Vec::with_capacity(n_sweeps);
+        let mut total = 0;
+        for k in 0..n_sweeps {
+            let (l, count) = (int(sweeps_at + 2 * k)?, int(sweeps_at + 2 * k + 1)?);
+            if count == 0 || l + count >= n {
+                return None;
+            }
+            total += count;
+            sweeps.push((l as u32, count as u32));
+        }
+        if total != n_rot {
+            return None;
+        }
+        let mat = |at: usize, rows: usize, cols: usize| {
+            faer::MatRef::from_column_major_slice(&flat[at..at + rows * cols], rows, cols)
+                .to_owned()
+        };
+        Some(Factored {
+            n,
+            trid: if small {
+                faer::Mat::new()
+            } else {
+                mat(trid_at, n, n)
+            },
+            factors: if small {
+                faer::Mat::new()
+            } else {
+                mat(factors_at, block, n - 1)
+            },
+            values: flat[4..trid_at].to_vec(),
+            rotations: flat[rotations_at..sweeps_at]
+                .chunks_exact(2)
+                .map(|r| (r[0], r[1]))
+                .collect(),
+            sweeps,
+        })
+    }
+
     /// x ← Uᵀx = Zᵀ(Qᵀx). `x` must have n entries.
     pub fn to_eigenbasis(&self, x: &mut [f64]) {
         if x.len() != self.n || self.n <= 1 {
@@ -382,6 +481,46 @@ mod tests {
         check(0, &[]);
         check(1, &[0.0]);
         check(1, &[1.0]);
+    }
+
+    #[test]
+    fn the_flat_buffer_round_trips_and_a_damaged_one_is_refused() {
+        for (n, a) in [
+            (0, vec![]),
+            (1, vec![0.5]),
+            (2, vec![1.0, -1.0, -1.0, 1.0]),
+            (60, laplacian(60, true)),
+        ] {
+            let f = self_adjoint_factored(n, &a).expect("converges");
+            let flat = f.to_flat();
+            assert_eq!(Factored::from_flat(&flat).as_ref(), Some(&f), "n = {n}");
+            // Any shorter or longer buffer, and a count that disagrees, is refused.
+            assert!(Factored::from_flat(&flat[..flat.len() - 1]).is_none());
+            let mut longer = flat.clone();
+            longer.push(0.0);
+            assert!(Factored::from_flat(&longer).is_none());
+            for field in 0..4 {
+                let mut bad = flat.clone();
+                bad[field] += 1.0;
+                assert!(
+                    Factored::from_flat(&bad).is_none(),
+                    "n = {n}, field {field}"
+                );
+                bad[field] = 0.5;
+                assert!(Factored::from_flat(&bad).is_none());
+            }
+        }
+        let f = self_adjoint_factored(60, &laplacian(60, true)).expect("converges");
+        let flat = f.to_flat();
+        // A NaN anywhere; a sweep that runs off the matrix (rows 58 and 59 are the last pair).
+        let mut bad = flat.clone();
+        bad[100] = f64::NAN;
+        assert!(Factored::from_flat(&bad).is_none());
+        let mut bad = flat.clone();
+        let last = bad.len() - 2;
+        bad[last] = 59.0;
+        assert!(Factored::from_flat(&bad).is_none());
+        assert!(Factored::from_flat(&[]).is_none());
     }
 
     #[test]
