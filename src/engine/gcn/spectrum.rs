@@ -31,6 +31,17 @@ pub struct Spectrum {
 
 /// Eigen-decomposition of a symmetric matrix (usually L), sorted ascending.
 pub fn spectrum(l: &Mat) -> Result<Spectrum> {
+    check_symmetric(l)?;
+    let basis = nnviz_eigen::self_adjoint_factored(l.nrows(), l.as_slice()).ok_or(
+        EngineError::NoConvergence {
+            what: "eigen-decomposition",
+        },
+    )?;
+    Ok(Spectrum::from_factored(basis))
+}
+
+/// The checks [`spectrum`] makes before it decomposes `l`: square, finite, symmetric.
+fn check_symmetric(l: &Mat) -> Result<()> {
     let n = l.nrows();
     if n != l.ncols() {
         return Err(EngineError::NotSquare {
@@ -60,46 +71,49 @@ pub fn spectrum(l: &Mat) -> Result<Spectrum> {
             }
         }
     }
-    let basis =
-        nnviz_eigen::self_adjoint_factored(n, l.as_slice()).ok_or(EngineError::NoConvergence {
-            what: "eigen-decomposition",
-        })?;
-    let raw = basis.values();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| raw[a].total_cmp(&raw[b]));
-    let values = Vector::from_iterator(n, order.iter().map(|&k| raw[k]));
-    // wᵀu for every raw column u at once: Uᵀw.
-    let mut weighted: Vec<f64> = (0..n).map(|i| 1.0 / ((i + 1) as f64).sqrt()).collect();
-    basis.to_eigenbasis(&mut weighted);
-    let signs = order
-        .iter()
-        .map(|&k| {
-            let towards = if weighted[k].abs() > 1e-9 {
-                weighted[k]
-            } else {
-                let mut u = vec![0.0; n];
-                u[k] = 1.0;
-                basis.from_eigenbasis(&mut u);
-                u.iter()
-                    .copied()
-                    .fold(0.0f64, |m, v| if v.abs() > m.abs() + 1e-12 { v } else { m })
-            };
-            if towards < 0.0 {
-                -1.0
-            } else {
-                1.0
-            }
-        })
-        .collect();
-    Ok(Spectrum {
-        values,
-        basis,
-        order,
-        signs,
-    })
+    Ok(())
 }
 
 impl Spectrum {
+    /// The sorted spectrum, with each eigenvector's sign fixed, of a decomposition made by
+    /// `nnviz_eigen` (here or in another WebAssembly instance).
+    pub fn from_factored(basis: Factored) -> Spectrum {
+        let n = basis.n();
+        let raw = basis.values();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| raw[a].total_cmp(&raw[b]));
+        let values = Vector::from_iterator(n, order.iter().map(|&k| raw[k]));
+        // wᵀu for every raw column u at once: Uᵀw.
+        let mut weighted: Vec<f64> = (0..n).map(|i| 1.0 / ((i + 1) as f64).sqrt()).collect();
+        basis.to_eigenbasis(&mut weighted);
+        let signs = order
+            .iter()
+            .map(|&k| {
+                let towards = if weighted[k].abs() > 1e-9 {
+                    weighted[k]
+                } else {
+                    let mut u = vec![0.0; n];
+                    u[k] = 1.0;
+                    basis.from_eigenbasis(&mut u);
+                    u.iter()
+                        .copied()
+                        .fold(0.0f64, |m, v| if v.abs() > m.abs() + 1e-12 { v } else { m })
+                };
+                if towards < 0.0 {
+                    -1.0
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        Spectrum {
+            values,
+            basis,
+            order,
+            signs,
+        }
+    }
+
     /// Number of (numerically) zero eigenvalues: the number of connected components for L.
     pub fn zero_count(&self) -> usize {
         self.values.iter().filter(|v| v.abs() < ZERO_TOL).count()
