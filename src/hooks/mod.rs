@@ -1,6 +1,7 @@
 //! Leptos hooks shared by the views.
 
 pub mod compute;
+pub mod eigen_worker;
 pub mod url_state;
 
 pub use url_state::use_url_state;

@@ -132,6 +132,75 @@ test('the spectrum: eigenvectors on the nodes, a filtered signal', async () => {
   await page.close();
 });
 
+// A path of n nodes: L's eigenvalues are 1 − cos(πk/(n − 1)), k = 0 … n − 1.
+function pathLink(n) {
+  const nodes = Array.from({ length: n }, (_, i) => ({
+    label: String(i + 1),
+    x: 0.5 + 0.45 * Math.cos((2 * Math.PI * i) / n),
+    y: 0.5 + 0.45 * Math.sin((2 * Math.PI * i) / n),
+  }));
+  const edges = Array.from({ length: n - 1 }, (_, i) => [i, i + 1]);
+  return 'gcn.html#/gcn?s=' + encodeURIComponent(JSON.stringify({ graph: { nodes, edges }, preset: '' }));
+}
+const eigenvalues = async (page) =>
+  JSON.parse(await page.locator('[data-chart="eigenvalues"]').getAttribute('data-series'))[0].points.map((p) => p[1]);
+const assertPathSpectrum = (values, m, extraZero, what) => {
+  const want = Array.from({ length: m }, (_, k) => 1 - Math.cos((Math.PI * k) / (m - 1)));
+  if (extraZero) want.unshift(0);
+  assert.equal(values.length, want.length, what);
+  values.forEach((v, k) => assert.ok(Math.abs(v - want[k]) < 1e-9, `${what}: λ${k + 1} = ${v}, not ${want[k]}`));
+};
+
+test('a large graph: the spectrum comes from a Web Worker, exactly as on the main thread', async () => {
+  const n = 240;
+  const shown = {};
+  for (const cores of [8, 1]) {
+    const { page, problems } = await openPage(ctx.browser);
+    // Two cores or more get the worker (src/hooks/eigen_worker.rs); one core does it all itself.
+    await page.addInitScript((c) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => c }), cores);
+    const workers = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    await page.goto(ctx.server.base + pathLink(n));
+    await heading(page).waitFor();
+    const panel = page.locator('#gcn-spectrum');
+    await page.locator('#gcn-spectrum[data-spectrum="ready"] .zero-count[data-zeros="1"][data-components="1"]').waitFor();
+    assertPathSpectrum(await eigenvalues(page), n, false, `${cores} cores, the path`);
+    // Cut the edge 1–2 by keyboard (select node 1, press C on node 2): node 1 is isolated.
+    await page.locator('.graph-canvas .node[data-node="0"]').focus();
+    await page.keyboard.press('Enter');
+    await panel.evaluate((el) => {
+      window.seen = [];
+      new MutationObserver(() => window.seen.push(el.dataset.spectrum)).observe(el, { attributeFilter: ['data-spectrum'] });
+    });
+    await page.locator('.graph-canvas .node[data-node="1"]').focus();
+    await page.keyboard.press('c');
+    await page.locator('#gcn-spectrum[data-spectrum="ready"] .zero-count[data-zeros="2"][data-components="2"]').waitFor();
+    const values = await eigenvalues(page);
+    assertPathSpectrum(values, n - 1, true, `${cores} cores, the cut path`);
+    const seen = await page.evaluate(() => window.seen);
+    if (cores === 8) {
+      assert.equal(workers.length, 1, 'one worker');
+      assert.deepEqual(seen, ['pending', 'ready'], 'the old spectrum marked as pending until the new one came');
+    } else {
+      assert.deepEqual(workers, [], 'no worker on one core');
+      assert.deepEqual(seen, [], 'nothing pending on the main thread');
+    }
+    // Three quick presses (joined, cut, joined): jobs queue behind the one in flight and the
+    // older ones are dropped; what is shown at the end is the whole path's spectrum.
+    for (let k = 0; k < 3; k++) await page.keyboard.press('c');
+    await page.locator('#gcn-spectrum[data-spectrum="ready"] .zero-count[data-zeros="1"][data-components="1"]').waitFor();
+    assertPathSpectrum(await eigenvalues(page), n, false, `${cores} cores, after three quick edits`);
+    // The eigenvector of the picked eigenvalue colours every node.
+    await page.locator('[data-control="eig"] input').fill('3');
+    await page.locator('.eig-text', { hasText: 'u₃' }).waitFor();
+    await page.waitForFunction((k) => [...document.querySelectorAll('.graph-canvas .node circle')].filter((c) => c.style.fill).length === k, n);
+    shown[cores] = values;
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+  assert.deepEqual(shown[8], shown[1], 'the same eigenvalues from the worker and the main thread');
+});
+
 test('message passing: step through one node, compare aggregators, watch over-smoothing', async () => {
   const { page, problems } = await openPage(ctx.browser, { width: 1280, height: 800 });
   await page.goto(ctx.server.base + 'gcn.html#/gcn');

@@ -79,6 +79,12 @@ pub fn GcnView(
         latest,
         ..
     } = crate::views::use_engine_run(structure, run);
+    // Made before the panels, so a large graph's job goes to the worker before they repaint.
+    #[cfg_attr(not(feature = "gcn"), allow(unused_variables))]
+    let (spectral, ask_spectrum) = match first.then(|| spectrum::use_spectrum(run)) {
+        Some((s, ask)) => (Some(s), Some(ask)),
+        None => (None, None),
+    };
     let selection = RwSignal::new(Selection::None);
     let hover = RwSignal::new(None::<usize>);
     let painting = RwSignal::new(false);
@@ -177,6 +183,12 @@ pub fn GcnView(
                 }
                 state.update(|s| s.preset.clear());
                 set_graph_from_history();
+                // Compiled out of gcn-learn.html: called through the callback, the optimiser
+                // could not see that it never runs there and kept the spectrum's worker code.
+                #[cfg(feature = "gcn")]
+                if let Some(ask) = ask_spectrum {
+                    ask();
+                }
             }
             Some(Err(msg)) => edit_note.set(Some(Err(msg))),
             None => {}
@@ -281,10 +293,10 @@ pub fn GcnView(
         })
     });
     let edges = Signal::derive(move || state.with(|s| s.graph.edges.clone()));
-    let report = first.then(|| spectrum::use_report(state, run));
+    let report = spectral.map(|sp| spectrum::use_report(state, sp));
     let prop = first.then(|| passing::use_propagation(state, run));
     let training = second.then(|| training::use_training(state, run));
-    let colours = use_node_colours(state, run, report, prop, training.map(|t| t.report));
+    let colours = use_node_colours(state, spectral, report, prop, training.map(|t| t.report));
     let signal_node = Signal::derive(move || selection.get().node().or(hover.get()));
     let gat = second.then(|| gat::use_gat(state, run));
     let edge_weights = Signal::derive(move || {
@@ -471,10 +483,10 @@ pub fn GcnView(
                 {first.then(|| view! { <matrices::EntryPanel state=state run=run labels=labels entry=entry/> })}
                 {gat.filter(|_| second).map(|gat| view! { <gat::GatPanel state=state labels=labels node=signal_node gat=gat/> })}
             </div>
-            {prop.zip(report).filter(|_| first).map(|(prop, report)| view! {
+            {prop.zip(report).zip(spectral).filter(|_| first).map(|((prop, report), spectral)| view! {
                 <matrices::MatricesPanel state=state run=run labels=labels hover=hover selection=selection entry=entry/>
                 <passing::PassingPanel state=state run=run labels=labels node=signal_node prop=prop/>
-                <spectrum::SpectrumPanel state=state run=run labels=labels node=signal_node report=report/>
+                <spectrum::SpectrumPanel state=state run=run labels=labels node=signal_node spectral=spectral report=report/>
             })}
             {training.filter(|_| second).map(|training| view! { <training::TrainingPanel state=state training=training/> })}
         </section>
@@ -485,19 +497,20 @@ pub fn GcnView(
 /// colouring this page does not have).
 fn use_node_colours(
     state: RwSignal<GcnState>,
-    run: Memo<Result<crate::views::Shared<state::GcnRun>, String>>,
+    spectral: Option<spectrum::SpectralSignal>,
     report: Option<Memo<Option<state::SignalReport>>>,
     prop: Option<Memo<Option<passing_state::PassingRun>>>,
     prediction: Option<RwSignal<Option<train_state::GcnReport>>>,
 ) -> Memo<Option<Vec<f64>>> {
     let choice = Memo::new(move |_| state.with(|s| (s.colour, s.eig)));
     let signal = Memo::new(move |_| state.with(|s| s.signal_vec()));
+    let nodes = Memo::new(move |_| state.with(|s| s.graph.nodes.len()));
     Memo::new(move |_| {
         let (colour, eig) = choice.get();
-        match colour {
+        let values: Option<Vec<f64>> = match colour {
             Colouring::None => None,
-            Colouring::Eigenvector => run.with(|r| {
-                let sp = r.as_ref().ok()?.spectrum.as_ref().ok()?;
+            Colouring::Eigenvector => spectral?.with(|s| {
+                let sp = s.as_ref()?.spectrum.as_ref().ok()?;
                 sp.vector(eig).map(|u| u.iter().copied().collect())
             }),
             Colouring::Signal => Some(signal.with(|x| x.iter().copied().collect())),
@@ -506,7 +519,10 @@ fn use_node_colours(
             }
             Colouring::Features => passing::features(state, prop?),
             Colouring::Prediction => prediction?.with(|r| r.as_ref().map(|r| r.margin.clone())),
-        }
+        };
+        // A large graph's spectrum (and the filtered signal) can still be the previous graph's
+        // for a moment after a node is added or removed: plain nodes until it is this one's.
+        values.filter(|v| v.len() == nodes.get())
     })
 }
 

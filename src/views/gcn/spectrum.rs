@@ -4,27 +4,88 @@
 //! next to the transform after one propagation P·x, which scales frequency λ by 1 − λ.
 
 use super::state::{
-    signal_preset, signal_report, Colouring, GcnRun, GcnState, SignalReport, SIGNALS,
+    signal_preset, signal_report, Colouring, GcnRun, GcnState, SignalReport, Spectral, SIGNALS,
 };
+use crate::engine::gcn::Spectrum;
 use crate::views::Shared;
 use crate::widgets::chart::{ChartKind, ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
 use crate::widgets::controls::{Select, Slider};
 use crate::widgets::format::fmt_num;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 type Run = Memo<Result<Shared<GcnRun>, String>>;
+
+/// The spectrum of the shown run (or, for a moment after an edit of a large graph, of the run
+/// before), if any.
+pub type SpectralSignal = RwSignal<Option<Shared<Spectral>>>;
+
+/// From this many nodes on, L is decomposed in a Web Worker where there is one and more than
+/// one core (src/hooks/eigen_worker.rs): at 200 nodes the decomposition takes a few ms, at 500
+/// about half of an edit's 100 ms budget. Below, or without a worker, it is done at once.
+pub const WORKER_MIN_NODES: usize = 200;
+
+/// L's spectrum for the run shown: computed at once below [`WORKER_MIN_NODES`], else asked of
+/// the worker on each new run and shown when it comes — meanwhile the panel keeps the last
+/// spectrum, marked as pending, and everything drawn from it stays with its own run. The second
+/// value asks for the current run's spectrum now: an edit calls it as soon as the graph has
+/// changed, so the worker starts before the other panels repaint (an effect would run after
+/// some of them); each run is asked for once.
+pub fn use_spectrum(run: Run) -> (SpectralSignal, impl Fn() + Copy) {
+    let arrived = RwSignal::new(None::<Shared<Spectral>>);
+    let asked = StoredValue::new(None::<Shared<GcnRun>>);
+    let ask = move || {
+        let Some(r) = run.with_untracked(|r| r.as_ref().ok().cloned()) else {
+            return;
+        };
+        if asked.with_value(|a| a.as_ref() == Some(&r)) {
+            return;
+        }
+        asked.set_value(Some(r.clone()));
+        let keep = move |run: Shared<GcnRun>,
+                         answer: Option<Result<nnviz_eigen::Factored, String>>| {
+            // Only the newest run's spectrum is shown; a late answer for an older one is dropped.
+            if !asked.with_value(|a| a.as_ref() == Some(&run)) {
+                return;
+            }
+            let spectrum = match answer {
+                Some(Ok(f)) => Ok(Spectrum::from_factored(f)),
+                // Small, or no worker (or the worker refused L: `spectrum` says why): here.
+                _ => crate::engine::gcn::spectrum(&run.plain.l).map_err(|e| e.to_string()),
+            };
+            arrived.set(Some(Shared(Arc::new(Spectral { run, spectrum }))));
+        };
+        if r.components.len() < WORKER_MIN_NODES {
+            return keep(r, None);
+        }
+        let mine = r.clone();
+        crate::hooks::eigen_worker::factor(
+            r.components.len(),
+            r.plain.l.as_slice(),
+            Box::new(move |answer| keep(mine, Some(answer))),
+        );
+    };
+    Effect::new(move |_| {
+        run.track();
+        ask();
+    });
+    (arrived, ask)
+}
 
 const BLUE: Rgb = Rgb(0x21, 0x66, 0xac);
 const RED: Rgb = Rgb(0xb2, 0x18, 0x2b);
 
 /// The signal report of the state's signal and cut-off, computed once per change of those or of
 /// the graph (not when a node only moves), shared by the panel and the node colours.
-pub fn use_report(state: RwSignal<GcnState>, run: Run) -> Memo<Option<SignalReport>> {
+pub fn use_report(
+    state: RwSignal<GcnState>,
+    spectral: SpectralSignal,
+) -> Memo<Option<SignalReport>> {
     let input = Memo::new(move |_| state.with(|s| (s.signal_vec(), s.cutoff)));
     Memo::new(move |_| {
         input.with(|(x, cutoff)| {
-            run.with(|r| r.as_ref().ok().and_then(|r| signal_report(r, x, *cutoff)))
+            spectral.with(|s| s.as_ref().and_then(|s| signal_report(s, x, *cutoff)))
         })
     })
 }
@@ -37,14 +98,21 @@ pub fn SpectrumPanel(
     labels: Memo<Vec<String>>,
     /// Where the "one node" signal goes: the selected node, else the hovered one, else the first.
     node: Signal<Option<usize>>,
+    /// L's spectrum, possibly of an earlier run while the worker computes this one's.
+    spectral: SpectralSignal,
     report: Memo<Option<SignalReport>>,
 ) -> impl IntoView {
     let values = Memo::new(move |_| {
-        run.with(|r| match r.as_ref().map(|r| &r.spectrum) {
-            Ok(Ok(sp)) => Ok(sp.values.iter().copied().collect::<Vec<_>>()),
-            Ok(Err(e)) => Err(e.clone()),
-            Err(e) => Err(e.clone()),
+        spectral.with(|s| match s.as_ref().map(|s| &s.spectrum) {
+            Some(Ok(sp)) => Ok(sp.values.iter().copied().collect::<Vec<_>>()),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err("still being computed".to_string()),
         })
+    });
+    // The spectrum shown is not yet the graph's: an edit of a large graph, in the worker.
+    let pending = Memo::new(move |_| {
+        let shown = spectral.with(|s| s.as_ref().map(|s| s.run.clone()));
+        run.with(|r| r.as_ref().ok().cloned()) != shown
     });
     let n = Memo::new(move |_| values.with(|v| v.as_ref().map_or(0, Vec::len)));
     let eig = Memo::new(move |_| state.with(|s| s.eig).min(n.get().saturating_sub(1)));
@@ -78,10 +146,10 @@ pub fn SpectrumPanel(
         ..Default::default()
     });
     let counts = move || {
-        run.with(|r| {
-            r.as_ref().ok().map(|r| {
-                let zeros = r.spectrum.as_ref().map_or(0, |s| s.zero_count());
-                (zeros, r.n_components)
+        spectral.with(|s| {
+            s.as_ref().map(|s| {
+                let zeros = s.spectrum.as_ref().map_or(0, |s| s.zero_count());
+                (zeros, s.run.n_components)
             })
         })
     };
@@ -161,7 +229,17 @@ pub fn SpectrumPanel(
     let set_signal = Callback::new(move |key: String| {
         signal_key.set(key.clone());
         let node = node.get_untracked().unwrap_or(0);
-        let v = run.with_untracked(|r| r.as_ref().ok().and_then(|r| signal_preset(&key, r, node)));
+        let current = run.with_untracked(|r| r.as_ref().ok().cloned());
+        let v = current.and_then(|r| {
+            spectral.with_untracked(|s| {
+                // The spectrum only when it is this graph's.
+                let sp = s
+                    .as_ref()
+                    .filter(|s| s.run == r)
+                    .and_then(|s| s.spectrum.as_ref().ok());
+                signal_preset(&key, &r, sp, node)
+            })
+        });
         if let Some(v) = v {
             state.update(|s| {
                 s.signal = v;
@@ -214,7 +292,9 @@ pub fn SpectrumPanel(
         .to_string()
     });
     view! {
-        <div class="panel spectrum-panel" id="gcn-spectrum">
+        // "pending": the spectrum shown is the previous graph's (the stylesheet dims it and says so).
+        <div class="panel spectrum-panel" id="gcn-spectrum"
+            data-spectrum=move || if pending.get() { "pending" } else { "ready" }>
             <h2>"The spectrum of L = I − D"<sup>"−½"</sup>"AD"<sup>"−½"</sup></h2>
             <p class="lede">
                 "L = UΛUᵀ: its eigenvalues lie in [0, 2] and its eigenvectors are the graph's

@@ -120,8 +120,6 @@ pub struct GcnRun {
     pub plain: GraphMatricesTrace,
     /// The same for Ã = A + I (the renormalisation trick).
     pub tilde: GraphMatricesTrace,
-    /// L = UΛUᵀ, or why it could not be computed.
-    pub spectrum: Result<Spectrum, String>,
     /// The connected component of each node.
     pub components: Vec<usize>,
     /// Number of connected components.
@@ -132,7 +130,7 @@ pub struct GcnRun {
     pub loops: Vec<usize>,
 }
 
-/// Computes every matrix and the spectrum of `s`.
+/// Computes every matrix of `s` (the spectrum is [`Spectral`], computed apart).
 pub fn run(s: &Structure) -> Result<GcnRun, String> {
     if s.n > MAX_NODES {
         return Err(format!(
@@ -148,7 +146,6 @@ pub fn run(s: &Structure) -> Result<GcnRun, String> {
     let plain = graph_matrices(&a).map_err(|e| e.to_string())?;
     let tilde =
         graph_matrices(&crate::engine::gcn::with_self_loops(&a)).map_err(|e| e.to_string())?;
-    let spectrum = spectrum(&plain.l).map_err(|e| e.to_string());
     let components = components_of_edges(s.n, s.edges.iter().copied());
     let n_components = components.iter().max().map_or(0, |m| m + 1);
     let isolated = (0..s.n)
@@ -158,7 +155,6 @@ pub fn run(s: &Structure) -> Result<GcnRun, String> {
     Ok(GcnRun {
         plain,
         tilde,
-        spectrum,
         components,
         n_components,
         isolated,
@@ -249,6 +245,27 @@ pub fn sanitized(s: &GcnState) -> (GcnState, Vec<String>) {
     (s, notes)
 }
 
+/// L = UΛUᵀ of one run, with the run it belongs to: on a large graph it is computed in a Web
+/// Worker and arrives after the run (src/views/gcn/spectrum.rs), so what is drawn from it —
+/// the spectrum panel, the signal report, eigenvector colours — is drawn for *its* run.
+#[derive(Debug)]
+pub struct Spectral {
+    /// The run whose L this is.
+    pub run: crate::views::Shared<GcnRun>,
+    /// L = UΛUᵀ, or why it could not be computed.
+    pub spectrum: Result<Spectrum, String>,
+}
+
+impl Spectral {
+    /// The spectrum of `run`'s L, computed here.
+    pub fn of(run: crate::views::Shared<GcnRun>) -> Spectral {
+        Spectral {
+            spectrum: spectrum(&run.plain.l).map_err(|e| e.to_string()),
+            run,
+        }
+    }
+}
+
 /// The signal presets of the spectrum panel: (key, label).
 pub const SIGNALS: [(&str, &str); 4] = [
     ("impulse", "one node (an impulse)"),
@@ -257,13 +274,19 @@ pub const SIGNALS: [(&str, &str); 4] = [
     ("component", "one component on"),
 ];
 
-/// The signal preset `key` for a graph with this run (None for an unknown key).
-pub fn signal_preset(key: &str, r: &GcnRun, node: usize) -> Option<Vec<f64>> {
+/// The signal preset `key` for a graph with this run and, when it is known, its spectrum (None
+/// for an unknown key).
+pub fn signal_preset(
+    key: &str,
+    r: &GcnRun,
+    spectrum: Option<&Spectrum>,
+    node: usize,
+) -> Option<Vec<f64>> {
     let n = r.components.len();
     Some(match key {
         "impulse" => (0..n).map(|i| f64::from(u8::from(i == node))).collect(),
-        "smooth" => match &r.spectrum {
-            Ok(sp) if n > 1 => match sp.vector(1) {
+        "smooth" => match spectrum {
+            Some(sp) if n > 1 && sp.values.len() == n => match sp.vector(1) {
                 Some(u) => u.iter().map(|v| round3(*v)).collect(),
                 None => vec![1.0; n],
             },
@@ -297,8 +320,8 @@ pub struct SignalReport {
 }
 
 /// x̂, the propagated transform and the low-pass result for `x` (None without a spectrum).
-pub fn signal_report(r: &GcnRun, x: &Vector, cutoff: f64) -> Option<SignalReport> {
-    let sp = r.spectrum.as_ref().ok()?;
+pub fn signal_report(s: &Spectral, x: &Vector, cutoff: f64) -> Option<SignalReport> {
+    let (r, sp) = (&s.run, s.spectrum.as_ref().ok()?);
     if x.len() != sp.values.len() {
         return None;
     }
@@ -355,11 +378,11 @@ mod tests {
     fn disconnecting_a_node_adds_a_zero_eigenvalue_and_a_note() {
         let mut g = GcnState::default().graph;
         let before = run_of(&g);
-        assert_eq!(before.spectrum.as_ref().unwrap().zero_count(), 1);
+        assert_eq!(spectrum(&before.plain.l).unwrap().zero_count(), 1);
         // Node 4 hangs on node 1 alone: removing 1–4 isolates it.
         g.apply(&Edit::RemoveEdge(0, 3)).unwrap();
         let after = run_of(&g);
-        assert_eq!(after.spectrum.as_ref().unwrap().zero_count(), 2);
+        assert_eq!(spectrum(&after.plain.l).unwrap().zero_count(), 2);
         assert_eq!(after.isolated, vec![3]);
         let labels = g.nodes.iter().map(|n| n.label.clone()).collect::<Vec<_>>();
         let text = notes(&after, &labels).join(" ");
@@ -399,7 +422,7 @@ mod tests {
     #[test]
     fn one_propagation_scales_each_frequency_by_one_minus_lambda() {
         let s = GcnState::default();
-        let r = run_of(&s.graph);
+        let r = Spectral::of(crate::views::Shared(std::sync::Arc::new(run_of(&s.graph))));
         let x = Vector::from_vec(vec![1.0, -2.0, 0.5, 3.0, 0.0, 1.0]);
         let rep = signal_report(&r, &x, 2.0).unwrap();
         let sp = r.spectrum.as_ref().unwrap();
@@ -412,7 +435,7 @@ mod tests {
         assert!((rep.filtered.clone() - x.clone()).norm() < 1e-9);
         let low = signal_report(&r, &x, 0.0).unwrap();
         assert!(low.kept < 1.0);
-        let d_half = r.plain.degrees.map(f64::sqrt);
+        let d_half = r.run.plain.degrees.map(f64::sqrt);
         let cos = low.filtered.dot(&d_half) / (low.filtered.norm() * d_half.norm());
         assert!((cos.abs() - 1.0).abs() < 1e-9);
         assert!(signal_report(&r, &Vector::zeros(3), 1.0).is_none());
@@ -422,15 +445,18 @@ mod tests {
     fn signal_presets() {
         let s = GcnState::default();
         let r = run_of(&s.graph);
+        let sp = spectrum(&r.plain.l).ok();
         assert_eq!(
-            signal_preset("impulse", &r, 2).unwrap(),
+            signal_preset("impulse", &r, None, 2).unwrap(),
             vec![0., 0., 1., 0., 0., 0.]
         );
-        let smooth = signal_preset("smooth", &r, 0).unwrap();
+        let smooth = signal_preset("smooth", &r, sp.as_ref(), 0).unwrap();
         assert_eq!(smooth.len(), 6);
         // The Fiedler vector is orthogonal to D^½·1 (the eigenvector of 0), so it changes sign.
         assert!(smooth.iter().any(|v| *v > 0.0) && smooth.iter().any(|v| *v < 0.0));
-        assert!(signal_preset("nope", &r, 0).is_none());
+        // Without the spectrum (still on its way from the worker): constant.
+        assert_eq!(signal_preset("smooth", &r, None, 0).unwrap(), vec![1.0; 6]);
+        assert!(signal_preset("nope", &r, sp.as_ref(), 0).is_none());
         assert_eq!(s.signal_vec().as_slice(), &[1., 0., 0., 0., 0., 0.]);
     }
 }
