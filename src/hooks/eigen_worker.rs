@@ -99,7 +99,11 @@ function start() {
 }
 function send(job) {
   busy = job;
-  worker.w.postMessage({ glue: worker.glue, wasm: worker.wasm, n: job.n, a: job.a }, [job.a.buffer]);
+  try {
+    worker.w.postMessage({ glue: worker.glue, wasm: worker.wasm, n: job.n, a: job.a }, [job.a.buffer]);
+  } catch (e) {
+    fail('could not post to the worker: ' + e);
+  }
 }
 function fail(reason) {
   broken = reason;

@@ -3,9 +3,7 @@
 
 use super::passing_state::Passing;
 use super::train_state::TrainSettings;
-use crate::engine::gcn::{
-    components_of_edges, graph_matrices, spectrum, GraphMatricesTrace, Spectrum,
-};
+use crate::engine::gcn::{components_of_edges, graph_matrices, GraphMatricesTrace, Spectrum};
 use crate::engine::Vector;
 use crate::graph::edit::{GraphSpec, MAX_NODES};
 use crate::graph::presets;
@@ -256,16 +254,6 @@ pub struct Spectral {
     pub spectrum: Result<Spectrum, String>,
 }
 
-impl Spectral {
-    /// The spectrum of `run`'s L, computed here.
-    pub fn of(run: crate::views::Shared<GcnRun>) -> Spectral {
-        Spectral {
-            spectrum: spectrum(&run.plain.l).map_err(|e| e.to_string()),
-            run,
-        }
-    }
-}
-
 /// The signal presets of the spectrum panel: (key, label).
 pub const SIGNALS: [(&str, &str); 4] = [
     ("impulse", "one node (an impulse)"),
@@ -349,6 +337,7 @@ pub fn round3(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::gcn::spectrum;
     use crate::graph::edit::Edit;
 
     fn run_of(g: &GraphSpec) -> GcnRun {
@@ -422,7 +411,11 @@ mod tests {
     #[test]
     fn one_propagation_scales_each_frequency_by_one_minus_lambda() {
         let s = GcnState::default();
-        let r = Spectral::of(crate::views::Shared(std::sync::Arc::new(run_of(&s.graph))));
+        let run = crate::views::Shared(std::sync::Arc::new(run_of(&s.graph)));
+        let r = Spectral {
+            spectrum: spectrum(&run.plain.l).map_err(|e| e.to_string()),
+            run,
+        };
         let x = Vector::from_vec(vec![1.0, -2.0, 0.5, 3.0, 0.0, 1.0]);
         let rep = signal_report(&r, &x, 2.0).unwrap();
         let sp = r.spectrum.as_ref().unwrap();
