@@ -11,5 +11,7 @@ pub mod spectrum;
 pub use adjacency::{
     degrees, inv_sqrt_degrees, normalized_adjacency, validate_adjacency, with_self_loops,
 };
-pub use laplacian::{graph_matrices, normalized_laplacian, GraphMatricesTrace};
+pub use laplacian::{
+    graph_matrices, normalized_laplacian, normalized_laplacian_of_edges, GraphMatricesTrace,
+};
 pub use spectrum::{components, components_of_edges, spectrum, Spectrum};

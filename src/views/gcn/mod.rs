@@ -81,7 +81,7 @@ pub fn GcnView(
     } = crate::views::use_engine_run(structure, run);
     // Made before the panels, so a large graph's job goes to the worker before they repaint.
     #[cfg_attr(not(feature = "gcn"), allow(unused_variables))]
-    let (spectral, ask_spectrum) = match first.then(|| spectrum::use_spectrum(run)) {
+    let (spectral, ask_spectrum) = match first.then(|| spectrum::use_spectrum(structure, latest)) {
         Some((s, ask)) => (Some(s), Some(ask)),
         None => (None, None),
     };

@@ -4,9 +4,11 @@
 //! next to the transform after one propagation P·x, which scales frequency λ by 1 − λ.
 
 use super::state::{
-    signal_preset, signal_report, Colouring, GcnRun, GcnState, SignalReport, Spectral, SIGNALS,
+    signal_preset, signal_report, Colouring, GcnRun, GcnState, SignalReport, Spectral, Structure,
+    SIGNALS,
 };
 use crate::engine::gcn::Spectrum;
+use crate::graph::edit::MAX_NODES;
 use crate::views::Shared;
 use crate::widgets::chart::{ChartKind, ChartSpec, LineChart, Series};
 use crate::widgets::colour::Rgb;
@@ -27,47 +29,56 @@ pub type SpectralSignal = RwSignal<Option<Shared<Spectral>>>;
 pub const WORKER_MIN_NODES: usize = 200;
 
 /// L's spectrum for the run shown: computed at once below [`WORKER_MIN_NODES`], else asked of
-/// the worker on each new run and shown when it comes — meanwhile the panel keeps the last
+/// the worker for each new graph and shown when it comes — meanwhile the panel keeps the last
 /// spectrum, marked as pending, and everything drawn from it stays with its own run. The second
-/// value asks for the current run's spectrum now: an edit calls it as soon as the graph has
-/// changed, so the worker starts before the other panels repaint (an effect would run after
-/// some of them); each run is asked for once.
-pub fn use_spectrum(run: Run) -> (SpectralSignal, impl Fn() + Copy) {
+/// value asks for the current graph's spectrum now: an edit calls it as soon as the graph has
+/// changed, and for a large graph the job leaves with L built straight from the edge list,
+/// before the run's other matrices are built (an effect would run after some panels, and the
+/// whole run is ~7 ms at 500 nodes); each graph is asked for once.
+pub fn use_spectrum(structure: Memo<Structure>, latest: Run) -> (SpectralSignal, impl Fn() + Copy) {
     let arrived = RwSignal::new(None::<Shared<Spectral>>);
-    let asked = StoredValue::new(None::<Shared<GcnRun>>);
+    let asked = StoredValue::new(None::<Structure>);
+    let keep = move |run: Shared<GcnRun>, answer: Option<Result<nnviz_eigen::Factored, String>>| {
+        let spectrum = match answer {
+            Some(Ok(f)) => Ok(Spectrum::from_factored(f)),
+            // Small, or no worker (or the worker refused L: `spectrum` says why): here.
+            _ => crate::engine::gcn::spectrum(&run.plain.l).map_err(|e| e.to_string()),
+        };
+        arrived.set(Some(Shared(Arc::new(Spectral { run, spectrum }))));
+    };
+    // This graph's run, if it is still the one shown and could be built.
+    let current = move |s: &Structure| {
+        let same = asked.with_value(|a| a.as_ref() == Some(s));
+        same.then(|| latest.with_untracked(|r| r.as_ref().ok().cloned()))
+            .flatten()
+    };
     let ask = move || {
-        let Some(r) = run.with_untracked(|r| r.as_ref().ok().cloned()) else {
-            return;
-        };
-        if asked.with_value(|a| a.as_ref() == Some(&r)) {
+        let s = structure.with_untracked(Clone::clone);
+        if asked.with_value(|a| a.as_ref() == Some(&s)) {
             return;
         }
-        asked.set_value(Some(r.clone()));
-        let keep = move |run: Shared<GcnRun>,
-                         answer: Option<Result<nnviz_eigen::Factored, String>>| {
-            // Only the newest run's spectrum is shown; a late answer for an older one is dropped.
-            if !asked.with_value(|a| a.as_ref() == Some(&run)) {
-                return;
+        asked.set_value(Some(s.clone()));
+        if s.n < WORKER_MIN_NODES || s.n > MAX_NODES {
+            if let Some(r) = current(&s) {
+                keep(r, None);
             }
-            let spectrum = match answer {
-                Some(Ok(f)) => Ok(Spectrum::from_factored(f)),
-                // Small, or no worker (or the worker refused L: `spectrum` says why): here.
-                _ => crate::engine::gcn::spectrum(&run.plain.l).map_err(|e| e.to_string()),
-            };
-            arrived.set(Some(Shared(Arc::new(Spectral { run, spectrum }))));
-        };
-        if r.components.len() < WORKER_MIN_NODES {
-            return keep(r, None);
+            return;
         }
-        let mine = r.clone();
+        let l = crate::engine::gcn::normalized_laplacian_of_edges(s.n, &s.edges);
+        let n = s.n;
         crate::hooks::eigen_worker::factor(
-            r.components.len(),
-            r.plain.l.as_slice(),
-            Box::new(move |answer| keep(mine, Some(answer))),
+            n,
+            l.as_slice(),
+            Box::new(move |answer| {
+                // A late answer for an older graph is dropped.
+                if let Some(r) = current(&s) {
+                    keep(r, Some(answer));
+                }
+            }),
         );
     };
     Effect::new(move |_| {
-        run.track();
+        structure.track();
         ask();
     });
     (arrived, ask)
