@@ -6,7 +6,8 @@
 // (or VALUES='["text 1", "text 2"]' to cycle through given values, e.g. sentences in a textarea;
 // or KEY=c to press that key on the selector instead, after pressing Enter on PRESELECT, e.g. the
 // GCN view's edge toggle: KEY=c PRESELECT='.graph-canvas .node[data-node="0"]' node bench/profile.mjs
-//   'gcn.html#/gcn?s=…' '.graph-canvas .node[data-node="2"]')
+//   'gcn.html#/gcn?s=…' '.graph-canvas .node[data-node="2"]'; WAIT=200 waits that long after
+// each change's frame, e.g. for the GCN worker's spectrum of a large graph to come back)
 import { openView } from './input-to-paint.mjs';
 
 const [hash = '#/rnn', selector = '[data-control="sigma"] input', lo = '0.5', hi = '1.45', n = '30'] = process.argv.slice(2);
@@ -16,20 +17,21 @@ await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 await cdp.send('Profiler.start');
 if (process.env.HIDE) await page.evaluate((h) => { for (const s of h.split(',')) document.querySelector(s).style.display = 'none'; }, process.env.HIDE);
-await page.evaluate(async ({ selector, lo, hi, n, values, key }) => {
+await page.evaluate(async ({ selector, lo, hi, n, values, key, wait }) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const input = document.querySelector(selector);
   for (let k = 0; k < n; k++) {
     if (key) {
       input.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
       await frame();
+      if (wait) await new Promise((r) => setTimeout(r, wait));
       continue;
     }
     input.value = values ? values[k % values.length] : String(lo + (hi - lo) * (k % 10) / 9);
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await frame();
   }
-}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n), values: process.env.VALUES ? JSON.parse(process.env.VALUES) : null, key: process.env.KEY });
+}, { selector, lo: Number(lo), hi: Number(hi), n: Number(n), values: process.env.VALUES ? JSON.parse(process.env.VALUES) : null, key: process.env.KEY, wait: Number(process.env.WAIT ?? 0) });
 const { profile } = await cdp.send('Profiler.stop');
 const self = new Map();
 const dt = new Map();

@@ -118,8 +118,9 @@ export function nnviz_factor(n, a, done) {
     else try { worker = start(); } catch (e) { broken = String((e && e.message) || e); }
   }
   if (broken) return done(broken);
-  // A copy: `a` is a view of the module's memory, valid only during this call.
-  const job = { n, a: new Float64Array(a), done };
+  // A copy: `a` is a view of the module's memory, valid only during this call. (`slice` copies
+  // the bytes at once; `new Float64Array(a)` went element by element, ~2 ms at 500 nodes.)
+  const job = { n, a: a.slice(), done };
   if (busy) {
     if (queued) queued.done('superseded');
     queued = job;
