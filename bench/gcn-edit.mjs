@@ -3,7 +3,9 @@
 // gcn.html repainted (matrices, message passing, spectrum and GFT — the spectrum from the Web
 // Worker at 500 nodes, on more than one core), 100 times, at the issue's two
 // sizes; p50/p95 and the ratio to a baseline measured in the same page (an event on a detached
-// element, a frame with nothing to do). Run after scripts/build.sh:
+// element, a frame with nothing to do); where the worker answers every edit, also when its job
+// was posted, how long it took to answer and how long the answer took to show. Run after
+// scripts/build.sh:
 //   node bench/gcn-edit.mjs
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
 import { benchPage, report, WARMUP } from './input-to-paint.mjs';
@@ -44,6 +46,21 @@ for (const c of configs) {
   if (process.env.CORES) {
     await page.addInitScript((c) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => c }), Number(process.env.CORES));
   }
+  // Where the spectrum's time goes: when each job is posted to the worker and when its answer
+  // comes back, read by wrapping the page's Worker (the page's own code is unchanged).
+  await page.addInitScript(() => {
+    window.nnvizWorkerLog = [];
+    const log = (what) => window.nnvizWorkerLog.push([what, performance.now()]);
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (...args) { log('post'); return post.apply(this, args); };
+    const handler = Object.getOwnPropertyDescriptor(EventTarget.prototype, 'onmessage') ?? Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+    if (handler) {
+      Object.defineProperty(Worker.prototype, 'onmessage', {
+        set(f) { handler.set.call(this, (e) => { log('reply'); f(e); }); },
+        get() { return handler.get.call(this); },
+      });
+    }
+  });
   const state = { graph: graph(c.n), preset: '' };
   await page.goto(server.base + 'gcn.html#/gcn?s=' + encodeURIComponent(JSON.stringify(state)));
   await page.locator(`.graph-canvas .node[data-node="${c.n - 1}"]`).waitFor();
@@ -75,6 +92,7 @@ for (const c of configs) {
         await settle();
         (k < warm ? cold : t).push(await new Promise((done) => requestAnimationFrame(() => {
           const t0 = performance.now();
+          if (k >= warm) window.nnvizWorkerLog.push(['edit', t0]);
           target.dispatchEvent(new KeyboardEvent('keydown', { key: 'c', bubbles: true, cancelable: true }));
           setTimeout(() => {
             // The main thread is free again: every panel but a worker's spectrum is shown.
@@ -83,11 +101,24 @@ for (const c of configs) {
           }, 0);
         })));
       }
+      // Each measured edit's job: posted and answered how long after the key press.
+      const jobs = [];
+      for (const [what, at] of window.nnvizWorkerLog) {
+        if (what === 'edit') jobs.push({ at });
+        else if (jobs.length && !(what in jobs.at(-1))) jobs.at(-1)[what] = at - jobs.at(-1).at;
+      }
+      // (The log also holds the baseline's presses, before these.)
+      const answered = jobs.slice(-t.length).filter((j) => j.post !== undefined && j.reply !== undefined);
+      const pct = (v) => { v.sort((a, b) => a - b); return [v[Math.floor(v.length * 0.5)], v[Math.floor(v.length * 0.95)]]; };
+      const after = t.map((ms, i) => (answered.length === t.length ? ms - answered[i].reply : NaN));
       t.sort((a, b) => a - b);
       early.sort((a, b) => a - b);
       return {
         p50: t[Math.floor(runs * 0.5)], p95: t[Math.floor(runs * 0.95)], cold: cold.length ? Math.max(...cold) : NaN,
         free: [early[Math.floor(runs * 0.5)], early[Math.floor(runs * 0.95)]],
+        worker: answered.length === t.length ? {
+          post: pct(answered.map((j) => j.post)), job: pct(answered.map((j) => j.reply - j.post)), after: pct(after),
+        } : null,
       };
     }
     const base = await time(document.createElement('div'));
@@ -107,6 +138,9 @@ for (const c of configs) {
   console.log(report(c.label, r, c.budget));
   const [f50, f95] = r.work.free;
   console.log(`${''.padEnd(16)} main thread free again (every other panel shown): p50 ${f50.toFixed(1)}  p95 ${f95.toFixed(1)}`);
+  const w = r.work.worker;
+  const two = ([a, b]) => `p50 ${a.toFixed(1)}  p95 ${b.toFixed(1)}`;
+  if (w) console.log(`${''.padEnd(16)} Web Worker: job posted ${two(w.post)} · posted → answered ${two(w.job)} · answered → shown ${two(w.after)}`);
   await page.close();
 }
 await browser.close();
