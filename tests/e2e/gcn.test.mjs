@@ -190,6 +190,13 @@ test('a large graph: the spectrum comes from a Web Worker, exactly as on the mai
     for (let k = 0; k < 3; k++) await page.keyboard.press('c');
     await page.locator('#gcn-spectrum[data-spectrum="ready"] .zero-count[data-zeros="1"][data-components="1"]').waitFor();
     assertPathSpectrum(await eigenvalues(page), n, false, `${cores} cores, after three quick edits`);
+    // Undo and redo by keyboard: the cut path's spectrum, then the whole path's again.
+    await page.keyboard.press('Control+z');
+    await page.locator('#gcn-spectrum[data-spectrum="ready"] .zero-count[data-zeros="2"][data-components="2"]').waitFor();
+    assertPathSpectrum(await eigenvalues(page), n - 1, true, `${cores} cores, undone`);
+    await page.keyboard.press('Control+y');
+    await page.locator('#gcn-spectrum[data-spectrum="ready"] .zero-count[data-zeros="1"][data-components="1"]').waitFor();
+    assertPathSpectrum(await eigenvalues(page), n, false, `${cores} cores, redone`);
     // The eigenvector of the picked eigenvalue colours every node.
     await page.locator('[data-control="eig"] input').fill('3');
     await page.locator('.eig-text', { hasText: 'u₃' }).waitFor();

@@ -157,6 +157,16 @@ pub fn GcnView(
         });
         sync_undo(history, undo_redo);
     };
+    // A large graph's spectrum is asked of the worker as soon as the graph changes, before the
+    // panels repaint (from the structure's effect it would leave after some of them).
+    // Compiled out of gcn-learn.html: called through the callback, the optimiser could not see
+    // that it never runs there and kept the spectrum's worker code.
+    let ask_now = move || {
+        #[cfg(feature = "gcn")]
+        if let Some(ask) = ask_spectrum {
+            ask();
+        }
+    };
     let apply = Callback::new(move |e: Edit| {
         finish_layout();
         match history.try_update_value(|h| h.apply(&e)) {
@@ -183,12 +193,7 @@ pub fn GcnView(
                 }
                 state.update(|s| s.preset.clear());
                 set_graph_from_history();
-                // Compiled out of gcn-learn.html: called through the callback, the optimiser
-                // could not see that it never runs there and kept the spectrum's worker code.
-                #[cfg(feature = "gcn")]
-                if let Some(ask) = ask_spectrum {
-                    ask();
-                }
+                ask_now();
             }
             Some(Err(msg)) => edit_note.set(Some(Err(msg))),
             None => {}
@@ -201,6 +206,7 @@ pub fn GcnView(
             selection.set(Selection::None);
             edit_note.set(None);
             set_graph_from_history();
+            ask_now();
         }
     };
     let undo = move || step(History::undo);
