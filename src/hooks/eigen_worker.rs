@@ -12,13 +12,11 @@
 //! for meanwhile only the newest is kept — an older graph's spectrum is never wanted.
 //!
 //! Not on a single core (`navigator.hardwareConcurrency` < 2), where a worker could only take
-//! turns with the page. On this project's 2-core VM, whose second core the worker shares with
-//! the browser's compositing and (software) raster threads, an edit's spectrum comes as soon as
-//! on the main thread — at 500 nodes p50 80–95 against 83–96 ms, p95 100–121 against 104–119,
-//! measured in turn in one session — but the main thread is free again after 30–35 ms instead
-//! of 85–95, so the other panels show and the page takes input that much sooner
-//! (docs/performance.md). With a core to itself the decomposition runs beside the main thread's
-//! work instead of after it.
+//! turns with the page. On this project's 2-core VM an edit's spectrum comes a little sooner
+//! than on the main thread (500 nodes, alternated in one slow spell: p50 81–86 against 90–91 ms)
+//! and the main thread is free again after ~32 ms instead of ~90, so the other panels show and
+//! the page takes input that much sooner; the job is posted ~3 ms after the key press, and the
+//! decomposition itself (40–60 ms there) is what the spectrum waits for (docs/performance.md).
 //!
 //! The bookkeeping is JavaScript (below), not Rust through web-sys: the same logic in Rust was
 //! 2.4 KB more of gzipped wasm on a page with 8 KB left in its budget. Where there is no worker
