@@ -14,8 +14,8 @@ pub fn normalized_laplacian(a: &Mat) -> Result<Mat> {
 }
 
 /// L of the graph with `n` nodes and the undirected `edges` ((i, i) a self-loop; a pair given
-/// twice, either way round, is one edge; a pair naming a node ≥ n is skipped, as
-/// [`crate::graph::edit::GraphSpec::adjacency`] does), equal entry for entry to
+/// twice, either way round, is one edge; a pair naming a node ≥ n is skipped, as the graph
+/// model's `adjacency` does), equal entry for entry to
 /// `graph_matrices(&A).l` — the same operations in the same order on each entry — but built from
 /// the edge list, without A's validation, P or D: two passes over the n² storage instead of
 /// about six. The GCN view sends this to its Web Worker the moment an edit lands, before the
