@@ -4,8 +4,9 @@
 // Worker at 500 nodes, on more than one core), 100 times, at the issue's two
 // sizes; p50/p95 and the ratio to a baseline measured in the same page (an event on a detached
 // element, a frame with nothing to do); where the worker answers every edit, also when its job
-// was posted, how long it took to answer and how long the answer took to show. Run after
-// scripts/build.sh:
+// was posted, how long it took to answer and how long the answer took to show, beside the floor
+// under that: the same L decomposed by the page's own code in a worker of its own, the page
+// idle. Run after scripts/build.sh:
 //   node bench/gcn-edit.mjs
 import { serveDist, launch } from '../tests/e2e/harness.mjs';
 import { benchPage, report, WARMUP } from './input-to-paint.mjs';
@@ -32,6 +33,41 @@ function graph(n) {
   return { nodes, edges: [...edges].map((e) => e.split(',').map(Number)).filter(([a, b]) => !(a === 0 && b === 2)) };
 }
 
+// The floor under the spectrum's time: L of `graph` decomposed by the page's own eigen_factor in
+// a worker of its own, one job at a time with the page idle (no edit, no repaint), `jobs` times;
+// ms per job, round trip included. This VM's two vCPUs are not equally fast from one minute to
+// the next (docs/performance.md), so it is measured in the same page just before and after the
+// edits, and the edits' times are read against it.
+async function decompositionAlone(page, graph, jobs = 20) {
+  return page.evaluate(async ({ graph, jobs }) => {
+    const n = graph.nodes.length;
+    const A = new Float64Array(n * n);
+    for (const [i, j] of graph.edges) A[i * n + j] = A[j * n + i] = 1;
+    const d = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) d[i] += A[i * n + j];
+    const L = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) L[i * n + j] = (i === j && d[i] > 0 ? 1 : 0) - (A[i * n + j] ? A[i * n + j] / Math.sqrt(d[i] * d[j]) : 0);
+    const link = (sel) => new URL(document.querySelector(sel).getAttribute('href'), document.baseURI).href;
+    const [glue, wasm] = [link('link[rel="modulepreload"][href$=".js"]'), link('link[rel="preload"][href$="_bg.wasm"]')];
+    const src = `let ready; self.onmessage = async (e) => {
+      ready ??= import(e.data.glue).then(async (m) => { await m.default({ module_or_path: e.data.wasm }); return m; });
+      const out = (await ready).eigen_factor(e.data.n, e.data.a); self.postMessage(out, [out.buffer]); };`;
+    const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+    const w = new Worker(url, { type: 'module' });
+    const t = [];
+    for (let k = 0; k < jobs + 2; k++) {
+      const a = L.slice();
+      const t0 = performance.now();
+      await new Promise((done) => { w.onmessage = done; w.postMessage({ glue, wasm, n, a }, [a.buffer]); });
+      if (k >= 2) t.push(performance.now() - t0);
+    }
+    w.terminate();
+    URL.revokeObjectURL(url);
+    t.sort((a, b) => a - b);
+    return [t[Math.floor(jobs * 0.5)], t[Math.floor(jobs * 0.95)]];
+  }, { graph, jobs });
+}
+
 // SIZES=40 runs one size only.
 const sizes = process.env.SIZES ? process.env.SIZES.split(',').map(Number) : [40, 500];
 const configs = [
@@ -46,6 +82,8 @@ for (const c of configs) {
   if (process.env.CORES) {
     await page.addInitScript((c) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => c }), Number(process.env.CORES));
   }
+  // INIT='js': run this in the page before its own scripts (an A/B of one cost, e.g. a stub).
+  if (process.env.INIT) await page.addInitScript(process.env.INIT);
   // Where the spectrum's time goes: when each job is posted to the worker and when its answer
   // comes back, read by wrapping the page's Worker (the page's own code is unchanged).
   await page.addInitScript(() => {
@@ -68,6 +106,7 @@ for (const c of configs) {
   await page.locator('.graph-canvas .node[data-node="0"]').focus();
   await page.keyboard.press('Enter');
   await page.waitForTimeout(500);
+  const floorBefore = c.n >= 200 ? await decompositionAlone(page, state.graph) : null;
   const r = await page.evaluate(async ({ runs, warm }) => {
     const settle = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     // From 200 nodes on the spectrum comes from a Web Worker after the other panels: the edit
@@ -141,6 +180,10 @@ for (const c of configs) {
   const w = r.work.worker;
   const two = ([a, b]) => `p50 ${a.toFixed(1)}  p95 ${b.toFixed(1)}`;
   if (w) console.log(`${''.padEnd(16)} Web Worker: job posted ${two(w.post)} · posted → answered ${two(w.job)} · answered → shown ${two(w.after)}`);
+  if (floorBefore) {
+    const floorAfter = await decompositionAlone(page, state.graph);
+    console.log(`${''.padEnd(16)} L decomposed alone (own worker, idle page), before the edits ${two(floorBefore)} · after ${two(floorAfter)}`);
+  }
   await page.close();
 }
 await browser.close();
