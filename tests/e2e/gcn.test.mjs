@@ -53,6 +53,18 @@ for (const [label, viewport] of [['laptop', { width: 1280, height: 800 }], ['pho
     assert.equal(await page.locator('button.undo').isDisabled(), true);
     await page.locator('button.redo').click();
     await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 7);
+    // Select node 3, the hub, and press the bin button: it goes with its four edges, leaving
+    // three pieces and node 7 (three zero eigenvalues); undo brings them back.
+    await page.mouse.click(...await centre(page.locator('.node[data-node="2"] circle')));
+    await page.locator('.node[data-node="2"][aria-pressed="true"]').waitFor();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 6);
+    assert.equal(await page.locator('.graph-canvas .edge').count(), 3);
+    assert.equal(await zeros(page), '3');
+    await page.locator('button.undo').click();
+    await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 7);
+    assert.equal(await page.locator('.graph-canvas .edge').count(), 7);
+    assert.equal(await zeros(page), '2');
     // What the student drew survives a reload (the URL carries it), even one made at once,
     // before the URL's quiet-time write: the pending state is written when the page is left.
     await page.reload();

@@ -417,7 +417,7 @@ pub fn GcnView(
                     }>"⟲ Self-loop"</button>
                 <button class="tool delete" prop:disabled=move || selection.get() == Selection::None
                     title="Delete the selected node or edge (Delete key)"
-                    on:click=move |_| delete_selected()>"🗑 Delete"</button>
+                    on:click=move |_| delete_selected()>"Delete"</button>
                 <button class="tool tidy" on:click=move |_| start_layout()
                     prop:disabled=move || laying_out.get()
                     title="Force layout: nodes repel, edges pull, until it settles">
