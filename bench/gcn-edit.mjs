@@ -35,9 +35,9 @@ function graph(n) {
 
 // The floor under the spectrum's time: L of `graph` decomposed by the page's own eigen_factor in
 // a worker of its own, one job at a time with the page idle (no edit, no repaint), `jobs` times;
-// ms per job, round trip included. This VM's two vCPUs are not equally fast from one minute to
-// the next (docs/performance.md), so it is measured in the same page just before and after the
-// edits, and the edits' times are read against it.
+// ms per job, round trip included. On this project's 2-vCPU VMs it moves by half from one minute
+// to the next (docs/performance.md), so it is measured in the same page just before and after
+// the edits, and the edits' times are read against it.
 async function decompositionAlone(page, graph, jobs = 20) {
   return page.evaluate(async ({ graph, jobs }) => {
     const n = graph.nodes.length;

@@ -53,8 +53,8 @@ for (const [label, viewport] of [['laptop', { width: 1280, height: 800 }], ['pho
     assert.equal(await page.locator('button.undo').isDisabled(), true);
     await page.locator('button.redo').click();
     await page.waitForFunction(() => document.querySelectorAll('.graph-canvas .node').length === 7);
-    // Select node 3, the hub, and press the bin button: it goes with its four edges, leaving
-    // three pieces and node 7 (three zero eigenvalues); undo brings them back.
+    // Select node 3, the hub, and press the bin button: it goes with its four edges, leaving two
+    // pieces and the isolated node 7 (three zero eigenvalues); undo brings them back.
     await page.mouse.click(...await centre(page.locator('.node[data-node="2"] circle')));
     await page.locator('.node[data-node="2"][aria-pressed="true"]').waitFor();
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
